@@ -1,0 +1,29 @@
+import type { Kysely, Migration, MigrationResultSet } from 'kysely';
+import { Migrator } from 'kysely';
+import * as foundation from './migrations/2026-11-27T0000-foundation.js';
+
+/**
+ * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
+ * read from the directory so the same list works from sources under test and from dist/.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-27T0000-foundation': foundation,
+};
+
+/** Applies every pending migration; throws with the failing migration's name on error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'matterflow_migration',
+    migrationLockTableName: 'matterflow_migration_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const reason =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
+  }
+  return result;
+}

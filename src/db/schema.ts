@@ -1,0 +1,205 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Table types for Kysely. Keep in step with migrations/ (the migrations are the source of truth). */
+
+type Id = ColumnType<number, never, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** Timestamps with a database default. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
+type Version = ColumnType<number, number | undefined, number>;
+/** numeric columns arrive as exact decimal strings. */
+type Decimal = ColumnType<string, string, string>;
+
+export interface ClientTable {
+  id: Id;
+  client_code: string;
+  name: string;
+  currency: string;
+  ebilling_format: string;
+  ebilling_client_id: string | null;
+  law_firm_id: string | null;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TimekeeperTable {
+  id: Id;
+  timekeeper_code: string;
+  first_name: string;
+  last_name: string;
+  classification: string;
+  email: string | null;
+  standard_rate_cents: number | null;
+  currency: string;
+  practice_group: string | null;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AppUserTable {
+  id: Id;
+  email: string;
+  name: string;
+  roles: string[];
+  timekeeper_id: number | null;
+  password_hash: string | null;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MatterTable {
+  id: Id;
+  matter_code: string;
+  client_id: number;
+  client_matter_id: string | null;
+  name: string;
+  practice_area: string;
+  jurisdiction: string | null;
+  office: string | null;
+  fee_arrangement: string;
+  fee_amount_cents: number | null;
+  responsible_attorney_id: number;
+  billing_partner_id: number;
+  billing_coordinator_id: number | null;
+  budget_cents: number | null;
+  status: string;
+  opened_on: string;
+  closed_on: string | null;
+  restricted: Generated<boolean>;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MatterMemberTable {
+  matter_id: number;
+  user_id: number;
+  added_at: DefaultTimestamp;
+}
+
+export interface MatterTimekeeperTable {
+  matter_id: number;
+  timekeeper_id: number;
+  approved_rate_cents: number | null;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RateTable {
+  id: Id;
+  timekeeper_id: number;
+  client_id: number | null;
+  matter_id: number | null;
+  rate_cents: number;
+  currency: string;
+  effective_from: string;
+  effective_to: string | null;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TimeEntryTable {
+  id: Id;
+  entry_id: string;
+  matter_id: number;
+  timekeeper_id: number;
+  work_date: string;
+  hours: Decimal;
+  narrative: string;
+  task_code: string | null;
+  activity_code: string | null;
+  billable: boolean;
+  status: Generated<string>;
+  released_at: NullableTimestamp;
+  rate_cents: number | null;
+  amount_cents: number | null;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ExpenseTable {
+  id: Id;
+  expense_id: string;
+  matter_id: number;
+  timekeeper_id: number | null;
+  expense_date: string;
+  expense_code: string | null;
+  description: string;
+  quantity: Decimal;
+  unit_cost_cents: number;
+  amount_cents: number;
+  status: Generated<string>;
+  released_at: NullableTimestamp;
+  active: Generated<boolean>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UserSessionTable {
+  id: string;
+  user_id: number;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokenTable {
+  id: Id;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  scopes: string[];
+  created_at: DefaultTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface AuditEventTable {
+  id: Id;
+  occurred_at: Timestamp;
+  actor_user_id: number | null;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface DB {
+  client: ClientTable;
+  timekeeper: TimekeeperTable;
+  app_user: AppUserTable;
+  matter: MatterTable;
+  matter_member: MatterMemberTable;
+  matter_timekeeper: MatterTimekeeperTable;
+  rate: RateTable;
+  time_entry: TimeEntryTable;
+  expense: ExpenseTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
+}

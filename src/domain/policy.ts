@@ -1,0 +1,122 @@
+import type { Role } from './roles.js';
+
+/** Everything an actor can be asked permission for. */
+export const RESOURCES = [
+  'client',
+  'matter',
+  'matter_member',
+  'timekeeper',
+  'rate',
+  'matter_timekeeper',
+  'time_entry',
+  'expense',
+  'user',
+  'api_token',
+] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import', 'export'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** The acting user as every service sees it. */
+export interface Actor {
+  userId: string;
+  email: string;
+  roles: readonly Role[];
+  /** The timekeeper this user records time as, if any. */
+  timekeeperId: string | null;
+  /** How the actor authenticated; API tokens may be narrowed further by scopes later. */
+  via: 'session' | 'token' | 'system';
+}
+
+/** The built-in actor for CLI commands run by an operator on the server itself. */
+export const SYSTEM_ACTOR: Actor = {
+  userId: '0',
+  email: 'system',
+  roles: ['admin', 'legal_ops'],
+  timekeeperId: null,
+  via: 'system',
+};
+
+type Grants = Partial<Record<Resource, readonly Action[]>>;
+
+const ALL: readonly Action[] = ACTIONS;
+const READ: readonly Action[] = ['read'];
+const MANAGE: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import', 'export'];
+
+/**
+ * The role × resource × action table. Matter access (ethical walls, "own entries only") is
+ * applied on top of this by the repositories' SQL filters.
+ */
+export const POLICY: Record<Role, Grants> = {
+  admin: {
+    client: ALL,
+    matter: ALL,
+    matter_member: ALL,
+    timekeeper: ALL,
+    rate: ALL,
+    matter_timekeeper: ALL,
+    time_entry: ALL,
+    expense: ALL,
+    user: ALL,
+    api_token: ['read', 'create', 'deactivate'],
+  },
+  legal_ops: {
+    client: MANAGE,
+    matter: MANAGE,
+    matter_member: READ,
+    timekeeper: MANAGE,
+    rate: MANAGE,
+    matter_timekeeper: MANAGE,
+    time_entry: ['read', 'export'],
+    expense: ['read', 'export'],
+    user: READ,
+    api_token: ['read', 'create', 'deactivate'],
+  },
+  billing_coordinator: {
+    client: ['read', 'export'],
+    matter: ['read', 'update', 'export'],
+    matter_member: READ,
+    timekeeper: ['read', 'export'],
+    rate: ['read', 'export'],
+    matter_timekeeper: ['read', 'create', 'update', 'deactivate', 'import', 'export'],
+    time_entry: MANAGE,
+    expense: MANAGE,
+    user: READ,
+    api_token: ['read', 'create', 'deactivate'],
+  },
+  approver: {
+    client: READ,
+    matter: READ,
+    timekeeper: READ,
+    rate: READ,
+    matter_timekeeper: READ,
+    time_entry: ['read', 'update'],
+    expense: ['read', 'update'],
+    api_token: ['read', 'create', 'deactivate'],
+  },
+  timekeeper: {
+    client: READ,
+    matter: READ,
+    timekeeper: READ,
+    matter_timekeeper: READ,
+    time_entry: ['read', 'create', 'update', 'deactivate'],
+    expense: ['read', 'create', 'update', 'deactivate'],
+    api_token: ['read', 'create', 'deactivate'],
+  },
+};
+
+/** True when any of the actor's roles grants `action` on `resource`. */
+export function isAllowed(actor: Actor, action: Action, resource: Resource): boolean {
+  return actor.roles.some((role) => POLICY[role][resource]?.includes(action) ?? false);
+}
+
+/** Roles that see every matter that is not walled off (the rest see only matters they work on). */
+export function seesAllMatters(actor: Actor): boolean {
+  return actor.roles.some((role) => role !== 'timekeeper');
+}
+
+/** Roles that see every time entry on the matters they can see (timekeepers see their own). */
+export function seesAllWork(actor: Actor): boolean {
+  return actor.roles.some((role) => role !== 'timekeeper');
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../config/context.js';
+import { AppError } from '../domain/errors.js';
+import type { Action, Actor, Resource } from '../domain/policy.js';
+import { isAllowed } from '../domain/policy.js';
+import type { TokenScope } from '../modules/auth/auth.service.js';
+import { authenticateSession, authenticateToken } from '../modules/auth/auth.service.js';
+
+export const SESSION_COOKIE = 'matterflow_session';
+
+/** What a route declares about access; every /api/v1 route must declare one or be public. */
+export interface RoutePolicy {
+  action: Action;
+  resource: Resource;
+  /** The API-token scope needed; defaults to `read` for GET and `write` otherwise. */
+  scope?: TokenScope;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Open to unauthenticated callers (sign-in only). */
+    public?: boolean;
+    /** Authenticated but not tied to one resource (sign-out, "me", own API tokens). */
+    authenticatedOnly?: boolean;
+    policy?: RoutePolicy;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+const UNAUTHENTICATED = new AppError(
+  'unauthenticated',
+  'UNAUTHENTICATED',
+  'Sign in or send an API token.',
+);
+
+/** The signed-in actor of a request that passed the access hook. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw UNAUTHENTICATED;
+  return request.actor;
+}
+
+/**
+ * Registers authentication and the policy check for every API route: a route without a
+ * declared policy (and not explicitly public) fails at start-up, so none is open by accident.
+ */
+export function registerAccessControl(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    const config = route.config;
+    if (!config?.public && !config?.authenticatedOnly && !config?.policy) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access policy`);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const config = request.routeOptions.config;
+    if (!request.url.startsWith('/api/v1') || config.public) return;
+    const authorization = request.headers.authorization;
+    let scopes: TokenScope[] | null = null;
+    if (authorization?.startsWith('Bearer ')) {
+      const result = await authenticateToken(ctx, authorization.slice('Bearer '.length).trim());
+      if (!result) throw UNAUTHENTICATED;
+      request.actor = result.actor;
+      scopes = result.scopes;
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      const actor = token ? await authenticateSession(ctx, token) : null;
+      if (!actor) throw UNAUTHENTICATED;
+      request.actor = actor;
+    }
+    const policy = config.policy;
+    if (!policy) return;
+    if (!isAllowed(request.actor, policy.action, policy.resource)) {
+      throw new AppError(
+        'forbidden',
+        'FORBIDDEN',
+        `Your role may not ${policy.action} ${policy.resource.replace('_', ' ')}s.`,
+      );
+    }
+    if (scopes) {
+      const needed = policy.scope ?? (request.method === 'GET' ? 'read' : 'write');
+      if (!scopes.includes(needed) && !scopes.includes('admin')) {
+        throw new AppError(
+          'forbidden',
+          'TOKEN_SCOPE_MISSING',
+          `This API token lacks the "${needed}" scope.`,
+        );
+      }
+    }
+  });
+}

@@ -1,0 +1,42 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { ClientTable, DB } from '../../db/schema.js';
+import type { ClientListQuery } from './clients.schemas.js';
+
+export const CLIENT_COLUMNS = [
+  'id',
+  'client_code',
+  'name',
+  'currency',
+  'ebilling_format',
+  'ebilling_client_id',
+  'law_firm_id',
+  'active',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+export function findClientById(db: Kysely<DB>, id: number) {
+  return db.selectFrom('client').select(CLIENT_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** One page of clients in id order, with one extra row to tell whether another page follows. */
+export function listClients(db: Kysely<DB>, query: ClientListQuery, afterId: number | null) {
+  let q = db
+    .selectFrom('client')
+    .select(CLIENT_COLUMNS)
+    .orderBy('id')
+    .limit(query.limit + 1);
+  if (afterId !== null) q = q.where('id', '>', afterId);
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('client_code', 'ilike', pattern), eb('name', 'ilike', pattern)]));
+  }
+  if (query.ebilling_format) q = q.where('ebilling_format', '=', query.ebilling_format);
+  if (query.active) q = q.where('active', '=', query.active === 'true');
+  return q.execute();
+}
+
+export function insertClient(db: Kysely<DB>, values: Insertable<ClientTable>) {
+  return db.insertInto('client').values(values).returning(CLIENT_COLUMNS).executeTakeFirstOrThrow();
+}
