@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from './policy.js';
+import { ACTIONS, isAllowed, POLICY, RESOURCES } from './policy.js';
+import { ROLES } from './roles.js';
+
+const actor = (roles: Actor['roles']): Actor => ({ userId: '1', email: 'a@b', roles, timekeeperId: null, via: 'session' });
+
+describe('the policy table', () => {
+  it('names only known resources and actions', () => {
+    for (const role of ROLES) {
+      for (const [resource, actions] of Object.entries(POLICY[role])) {
+        expect(RESOURCES).toContain(resource);
+        for (const action of actions ?? []) expect(ACTIONS).toContain(action);
+      }
+    }
+  });
+
+  it('lets only admins manage users', () => {
+    for (const role of ROLES) {
+      expect(isAllowed(actor([role]), 'create', 'user')).toBe(role === 'admin');
+    }
+  });
+
+  it('keeps timekeepers away from rates and master data changes', () => {
+    const tk = actor(['timekeeper']);
+    expect(isAllowed(tk, 'read', 'rate')).toBe(false);
+    expect(isAllowed(tk, 'create', 'matter')).toBe(false);
+    expect(isAllowed(tk, 'create', 'time_entry')).toBe(true);
+  });
+
+  it('grants the union of a user’s roles', () => {
+    expect(isAllowed(actor(['timekeeper', 'approver']), 'read', 'rate')).toBe(true);
+  });
+});
