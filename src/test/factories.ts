@@ -218,3 +218,8 @@ export async function signIn(
   if (!cookie) throw new Error('no session cookie');
   return `matterflow_session=${cookie.value}`;
 }
+
+/** Puts a user inside a matter's ethical wall. */
+export async function addMatterMember(db: Kysely<DB>, matterId: number, userId: number) {
+  await db.insertInto('matter_member').values({ matter_id: matterId, user_id: userId }).execute();
+}
