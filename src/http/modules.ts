@@ -3,6 +3,7 @@ import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
+import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js';
 
 /** What a module's route plugin receives. */
 export interface RouteDeps {
@@ -13,4 +14,9 @@ export interface RouteDeps {
 export type RegisterRoutes = (api: FastifyInstance, deps: RouteDeps) => Promise<void>;
 
 /** Every module's routes, mounted under /api/v1. Add a module here to expose it. */
-export const API_MODULES: RegisterRoutes[] = [authRoutes, clientRoutes, matterRoutes];
+export const API_MODULES: RegisterRoutes[] = [
+  authRoutes,
+  clientRoutes,
+  matterRoutes,
+  timeEntryRoutes,
+];
