@@ -96,3 +96,34 @@ function isBetter(candidate: RateCandidate, best: RateCandidate): boolean {
   if (a !== b) return a < b;
   return candidate.effectiveFrom > best.effectiveFrom;
 }
+
+/** What decides whether two rates compete for the same work: their scope, currency and dates. */
+export type RatePeriod = Omit<RateCandidate, 'rate'>;
+
+/**
+ * The first of `others` that competes with `rate`: same timekeeper, client, matter and currency,
+ * with inclusive date ranges that share at least one day (a null `effectiveTo` is open-ended).
+ * Two such rates would make the lookup depend on row order, so only one may be active.
+ * A row with the same non-null `rateId` is the rate itself and is skipped; pass active rates only.
+ */
+export function findOverlappingRate<T extends RatePeriod>(
+  rate: RatePeriod,
+  others: readonly T[],
+): T | null {
+  for (const other of others) {
+    if (rate.rateId !== null && other.rateId === rate.rateId) continue;
+    if (
+      other.timekeeperId !== rate.timekeeperId ||
+      other.clientId !== rate.clientId ||
+      other.matterId !== rate.matterId ||
+      other.currency !== rate.currency
+    )
+      continue;
+    const startsBeforeOtherEnds =
+      other.effectiveTo === null || rate.effectiveFrom <= other.effectiveTo;
+    const otherStartsBeforeEnd =
+      rate.effectiveTo === null || other.effectiveFrom <= rate.effectiveTo;
+    if (startsBeforeOtherEnds && otherStartsBeforeEnd) return other;
+  }
+  return null;
+}
