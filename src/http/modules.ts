@@ -3,6 +3,7 @@ import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
+import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js';
 
 /** What a module's route plugin receives. */
@@ -19,4 +20,5 @@ export const API_MODULES: RegisterRoutes[] = [
   clientRoutes,
   matterRoutes,
   timeEntryRoutes,
+  rateRoutes,
 ];
