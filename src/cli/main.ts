@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
 }
 
 /** Further commands, registered by their modules. */
-const EXTRA_COMMANDS: ((program: Command) => void)[] = [];
+const EXTRA_COMMANDS: ((program: Command) => void)[] = [registerImport, registerExport];
 
 /** Runs the CLI and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
