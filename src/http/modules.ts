@@ -4,6 +4,7 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
+import { userRoutes } from '../modules/users/users.routes.js';
 import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js';
 
 /** What a module's route plugin receives. */
@@ -21,4 +22,5 @@ export const API_MODULES: RegisterRoutes[] = [
   matterRoutes,
   timeEntryRoutes,
   rateRoutes,
+  userRoutes,
 ];
