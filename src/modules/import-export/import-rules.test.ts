@@ -1,0 +1,314 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/policy.js';
+import { SYSTEM_ACTOR } from '../../domain/policy.js';
+import type { TestDatabase } from '../../test/database.js';
+import { openTestDatabase } from '../../test/database.js';
+import { CHUNK_ROWS } from './engine.js';
+import { loadSampleFirm } from './fixtures/sample-firm.js';
+import type { ImportKind, ImportOptions } from './import.service.js';
+import { IMPORT_COLUMNS, importCsv, importRecords } from './import.service.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase();
+  await loadSampleFirm(t.ctx, 'matter-timekeepers');
+});
+afterAll(() => t.close());
+
+const TIME_HEADER = IMPORT_COLUMNS['time-entries'].join(',');
+const RATE_HEADER = IMPORT_COLUMNS.rates.join(',');
+
+const entries = (...rows: string[]) => `${TIME_HEADER}\n${rows.join('\n')}\n`;
+
+async function refused(kind: ImportKind, csv: string, options?: ImportOptions) {
+  const error = await importCsv(t.ctx, SYSTEM_ACTOR, kind, csv, options).catch((e: unknown) => e);
+  if (!(error instanceof AppError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error as AppError & {
+    details: { issues: unknown[]; missing?: string[]; extra?: string[] };
+  };
+}
+
+const countEntries = async (prefix: string) =>
+  (
+    await t.db
+      .selectFrom('time_entry')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('entry_id', 'like', `${prefix}%`)
+      .executeTakeFirstOrThrow()
+  ).n;
+
+describe('row checks', () => {
+  it('reports every problem of every row, with row numbers counted from the header', async () => {
+    const error = await refused(
+      'time-entries',
+      entries(
+        'A-1,2026-001,JDOE,2026-10-01,1,ok,,,yes',
+        'A-2,NOPE,JDOE,2026-02-30,-1,bad,L 1,,maybe',
+        'A-1,2026-001,JDOE,2026-10-01,2,dup,,,no',
+        'A-4,2026-001,NOBODY,2026-10-01,24.01,too long,,,no',
+        'A-5,2026-001,JDOE,2026-10-01,0,zero,,,no',
+      ),
+    );
+    expect(error.code).toBe('IMPORT_INVALID');
+    expect(error.message).toBe('4 invalid row(s) in time-entries: nothing was imported.');
+    expect(error.details.issues).toEqual([
+      { row: 3, field: 'work_date', message: expect.stringContaining('"2026-02-30" is not') },
+      { row: 3, field: 'hours', message: '-1 must be greater than 0' },
+      { row: 3, field: 'task_code', message: expect.stringContaining('"L 1"') },
+      { row: 3, field: 'billable', message: '"maybe" is not yes or no' },
+      { row: 4, field: 'entry_id', message: expect.stringContaining('duplicate: row 2') },
+      { row: 5, field: 'hours', message: '24.01 must be at most 24' },
+      { row: 6, field: 'hours', message: '0 must be greater than 0' },
+    ]);
+    expect(await countEntries('A-')).toBe(0);
+  });
+
+  it('reports unknown references once the row is otherwise valid', async () => {
+    const error = await refused('time-entries', entries('B-1,NOPE,NOBODY,2026-10-01,1,x,,,yes'));
+    expect(error.details.issues).toEqual([
+      { row: 2, field: 'matter_code', message: 'unknown matter "NOPE"' },
+      { row: 2, field: 'timekeeper_code', message: 'unknown timekeeper "NOBODY"' },
+    ]);
+  });
+
+  it('refuses a row with more or fewer cells than the header', async () => {
+    const error = await refused(
+      'time-entries',
+      entries('C-1,2026-001,JDOE,2026-10-01,1,x,,,yes,extra'),
+    );
+    expect(error.details.issues).toEqual([
+      { row: 2, field: '(row)', message: 'has 10 cells; the header has 9' },
+    ]);
+  });
+
+  it('refuses a header with an extra or a missing column, naming them', async () => {
+    const extra = await refused(
+      'clients',
+      'client_code,name,currency,ebilling_format,ebilling_client_id,law_firm_id,notes\n',
+    );
+    expect(extra.code).toBe('IMPORT_BAD_HEADER');
+    expect(extra.details.extra).toEqual(['notes']);
+    expect(extra.message).toContain('unknown column(s) notes');
+    const missing = await refused('clients', 'client_code,currency,name,law_firm_id\nX,USD,X,\n');
+    expect(missing.code).toBe('IMPORT_BAD_HEADER');
+    expect(missing.details.missing).toEqual(['ebilling_format', 'ebilling_client_id']);
+  });
+
+  it('checks the header of records handed to importRecords too', async () => {
+    const error = await importRecords(t.ctx, SYSTEM_ACTOR, 'clients', [{ client_code: 'X' }]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'IMPORT_BAD_HEADER' });
+  });
+
+  it('rolls back the chunks already written when a later chunk has an invalid row', async () => {
+    const rows = Array.from(
+      { length: CHUNK_ROWS + 10 },
+      (_, i) => `D-${i},2026-001,RROE,2026-10-01,0.1,bulk,,,yes`,
+    );
+    rows.push('D-last,2026-001,RROE,2026-13-01,0.1,bulk,,,yes');
+    const error = await refused('time-entries', entries(...rows));
+    expect(error.details.issues).toEqual([expect.objectContaining({ row: CHUNK_ROWS + 12 })]);
+    expect(await countEntries('D-')).toBe(0);
+  });
+
+  it('refuses an actor whose roles do not allow the import', async () => {
+    const approver: Actor = { ...SYSTEM_ACTOR, roles: ['approver'], via: 'session' };
+    const error = await importCsv(t.ctx, approver, 'clients', 'x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'forbidden', code: 'IMPORT_FORBIDDEN' });
+  });
+});
+
+describe('--skip-invalid', () => {
+  it('writes the valid rows and reports the others', async () => {
+    const summary = await importCsv(
+      t.ctx,
+      SYSTEM_ACTOR,
+      'time-entries',
+      entries(
+        'E-1,2026-001,JDOE,2026-10-01,1,ok,,,yes',
+        'E-2,2026-001,JDOE,2026-10-01,-2,negative,,,yes',
+        'E-3,2026-001,JDOE,2026-10-01,2,ok,,,yes',
+        'E-3,2026-001,JDOE,2026-10-01,3,duplicate,,,yes',
+      ),
+      { skipInvalid: true },
+    );
+    expect(summary).toMatchObject({ rows: 4, inserted: 2, skipped: 2 });
+    expect(summary.errors.map((e) => [e.row, e.field])).toEqual([
+      [3, 'hours'],
+      [5, 'entry_id'],
+    ]);
+    expect(await countEntries('E-')).toBe(2);
+  });
+});
+
+describe('work status', () => {
+  it('keeps imported entries draft with --status draft and never changes a stored status', async () => {
+    await importCsv(
+      t.ctx,
+      SYSTEM_ACTOR,
+      'time-entries',
+      entries('F-1,2026-001,JDOE,2026-10-01,1,a,,,yes'),
+      {
+        workStatus: 'draft',
+      },
+    );
+    const draft = await t.db
+      .selectFrom('time_entry')
+      .selectAll()
+      .where('entry_id', '=', 'F-1')
+      .executeTakeFirstOrThrow();
+    expect(draft).toMatchObject({ status: 'draft', released_at: null });
+    await importCsv(
+      t.ctx,
+      SYSTEM_ACTOR,
+      'time-entries',
+      entries('F-1,2026-001,JDOE,2026-10-01,2,a,,,yes'),
+    );
+    const updated = await t.db
+      .selectFrom('time_entry')
+      .selectAll()
+      .where('entry_id', '=', 'F-1')
+      .executeTakeFirstOrThrow();
+    expect(updated).toMatchObject({ status: 'draft', hours: '2.00', version: 2 });
+  });
+
+  it('refuses to change billed work but accepts it unchanged', async () => {
+    const line = 'G-1,2026-001,JDOE,2026-10-01,1,billed work,,,yes';
+    await importCsv(t.ctx, SYSTEM_ACTOR, 'time-entries', entries(line));
+    await t.db
+      .updateTable('time_entry')
+      .set({ status: 'billed' })
+      .where('entry_id', '=', 'G-1')
+      .execute();
+    const unchanged = await importCsv(t.ctx, SYSTEM_ACTOR, 'time-entries', entries(line));
+    expect(unchanged).toMatchObject({ unchanged: 1 });
+    const error = await refused('time-entries', entries(line.replace(',1,', ',1.25,')));
+    expect(error.details.issues).toEqual([
+      {
+        row: 2,
+        field: 'entry_id',
+        message: 'time entry G-1 is billed; its recorded values cannot be changed',
+      },
+    ]);
+
+    const expense = 'GX-1,2026-001,,2026-10-01,E101,Copies,10,0.10';
+    const header = IMPORT_COLUMNS.expenses.join(',');
+    await importCsv(t.ctx, SYSTEM_ACTOR, 'expenses', `${header}\n${expense}\n`);
+    await t.db
+      .updateTable('expense')
+      .set({ status: 'billed' })
+      .where('expense_id', '=', 'GX-1')
+      .execute();
+    const refusedExpense = await refused(
+      'expenses',
+      `${header}\n${expense.replace(',10,', ',20,')}\n`,
+    );
+    expect(refusedExpense.details.issues).toEqual([
+      expect.objectContaining({ row: 2, field: 'expense_id' }),
+    ]);
+  });
+});
+
+describe('rates', () => {
+  const rates = (...rows: string[]) => `${RATE_HEADER}\n${rows.join('\n')}\n`;
+
+  it('refuses overlapping ranges within the file, naming the earlier row', async () => {
+    const error = await refused(
+      'rates',
+      rates('PPAR,,,100,USD,2026-01-01,2026-06-30', 'PPAR,,,110,USD,2026-06-30,'),
+    );
+    expect(error.details.issues).toEqual([
+      {
+        row: 3,
+        field: 'effective_from',
+        message: '2026-06-30 to open end overlaps the rate on row 2 (2026-01-01 to 2026-06-30)',
+      },
+    ]);
+  });
+
+  it('refuses a range overlapping a stored rate, unless the file also closes that rate', async () => {
+    await importCsv(t.ctx, SYSTEM_ACTOR, 'rates', rates('PPAR,GLOBEX,,120,EUR,2026-01-01,'));
+    const error = await refused('rates', rates('PPAR,GLOBEX,,130,EUR,2027-01-01,'));
+    expect(error.details.issues).toEqual([
+      expect.objectContaining({
+        row: 2,
+        message: expect.stringContaining('stored rate from 2026-01-01 to open end'),
+      }),
+    ]);
+    // Another currency is another rate card.
+    await importCsv(t.ctx, SYSTEM_ACTOR, 'rates', rates('PPAR,GLOBEX,,140,USD,2027-02-01,'));
+    const summary = await importCsv(
+      t.ctx,
+      SYSTEM_ACTOR,
+      'rates',
+      rates('PPAR,GLOBEX,,130,EUR,2027-01-01,', 'PPAR,GLOBEX,,120,EUR,2026-01-01,2026-12-31'),
+    );
+    expect(summary).toMatchObject({ inserted: 1, updated: 1 });
+  });
+
+  it('treats a matter rate with or without its client as the same scope, and checks the client', async () => {
+    const error = await refused(
+      'rates',
+      rates(
+        'PPAR,,2026-001,90,USD,2026-01-01,',
+        'PPAR,ACME,2026-001,95,USD,2026-03-01,',
+        'PPAR,GLOBEX,2026-001,95,USD,2026-01-01,',
+      ),
+    );
+    expect(error.details.issues).toEqual([
+      expect.objectContaining({ row: 3, field: 'effective_from' }),
+      { row: 4, field: 'client_code', message: 'matter 2026-001 belongs to another client' },
+    ]);
+  });
+});
+
+describe('users', () => {
+  it('refuses two users linked to one timekeeper', async () => {
+    const header = IMPORT_COLUMNS.users.join(',');
+    const error = await refused(
+      'users',
+      `${header}\na@firm.test,A,timekeeper,PPAR\nb@firm.test,B,timekeeper,PPAR\nc@firm.test,C,admin,JDOE\n`,
+    );
+    expect(error.details.issues).toEqual([
+      { row: 3, field: 'timekeeper_code', message: 'row 2 links timekeeper PPAR' },
+      {
+        row: 4,
+        field: 'timekeeper_code',
+        message: 'timekeeper is already linked to user jane@firm.test',
+      },
+    ]);
+  });
+});
+
+describe('audit trail', () => {
+  it('records one event per import with the counts and the file digest', async () => {
+    const csv = entries(
+      'H-1,2026-001,JDOE,2026-10-01,1,a,,,yes',
+      'H-2,2026-001,JDOE,2026-10-01,1,b,,,yes',
+    );
+    await importCsv(t.ctx, SYSTEM_ACTOR, 'time-entries', csv);
+    const event = await t.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const { createHash } = await import('node:crypto');
+    expect(event).toMatchObject({
+      action: 'import.time-entries',
+      entity_type: 'import',
+      actor: 'system',
+      after: {
+        kind: 'time-entries',
+        rows: 2,
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+        skipped: 0,
+        sha256: createHash('sha256').update(csv).digest('hex'),
+      },
+    });
+  });
+});
