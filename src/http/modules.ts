@@ -4,6 +4,7 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
+import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
 import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js';
 
@@ -23,4 +24,5 @@ export const API_MODULES: RegisterRoutes[] = [
   timeEntryRoutes,
   rateRoutes,
   userRoutes,
+  timekeeperRoutes,
 ];
