@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
+import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
@@ -25,4 +26,5 @@ export const API_MODULES: RegisterRoutes[] = [
   rateRoutes,
   userRoutes,
   timekeeperRoutes,
+  expenseRoutes,
 ];
