@@ -3,6 +3,7 @@ import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
+import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
@@ -27,4 +28,5 @@ export const API_MODULES: RegisterRoutes[] = [
   userRoutes,
   timekeeperRoutes,
   expenseRoutes,
+  matterTimekeeperRoutes,
 ];
