@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -25,7 +26,11 @@ export function buildProgram(): Command {
 }
 
 /** Further commands, registered by their modules. */
-const EXTRA_COMMANDS: ((program: Command) => void)[] = [registerImport, registerExport];
+const EXTRA_COMMANDS: ((program: Command) => void)[] = [
+  registerImport,
+  registerExport,
+  registerDemo,
+];
 
 /** Runs the CLI and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {

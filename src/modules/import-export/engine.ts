@@ -59,10 +59,9 @@ export async function runImport<V, W, E, C>(
     const columnCount = definition.columns.length;
     const keyColumn = definition.keyColumns[0]!;
     let buffer: Row<V>[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
 
-    const flush = async () => {
-      const rows = buffer;
-      buffer = [];
+    const flush = async (rows: Row<V>[]) => {
       if (rows.length === 0) return;
       const prepared = await definition.prepare(trx, rows, refs, report);
       const values: W[] = [];
@@ -100,31 +99,49 @@ export async function runImport<V, W, E, C>(
       options.onProgress?.(summary.rows);
     };
 
-    for await (const record of records) {
-      const row = ++summary.rows + 1;
-      reader.start(record, row);
-      const cellCount = record[FIELD_COUNT];
-      if (cellCount !== undefined) {
-        reader.fail('(row)', `has ${cellCount} cells; the header has ${columnCount}`);
-        continue;
+    const readRows = async () => {
+      for await (const record of records) {
+        const row = ++summary.rows + 1;
+        reader.start(record, row);
+        const cellCount = record[FIELD_COUNT];
+        if (cellCount !== undefined) {
+          reader.fail('(row)', `has ${cellCount} cells; the header has ${columnCount}`);
+          continue;
+        }
+        const value = definition.parse(reader);
+        if (reader.failed) continue;
+        const key = definition.key(value);
+        const first = firstRowOfKey.get(key);
+        if (first !== undefined) {
+          report(
+            row,
+            keyColumn,
+            `duplicate: row ${first} has the same ${definition.keyColumns.join(' + ')}`,
+          );
+          continue;
+        }
+        firstRowOfKey.set(key, row);
+        buffer.push({ row, value });
+        if (!definition.wholeFile && buffer.length >= CHUNK_ROWS) {
+          // One chunk is written while the next is parsed: the database and the parser run on
+          // different cores, and neither waits for the other more than one chunk's worth.
+          await inFlight;
+          inFlight = flush(buffer);
+          // Marked as handled now, awaited (and rethrown) before the next chunk or at the end.
+          inFlight.catch(() => undefined);
+          buffer = [];
+        }
       }
-      const value = definition.parse(reader);
-      if (reader.failed) continue;
-      const key = definition.key(value);
-      const first = firstRowOfKey.get(key);
-      if (first !== undefined) {
-        report(
-          row,
-          keyColumn,
-          `duplicate: row ${first} has the same ${definition.keyColumns.join(' + ')}`,
-        );
-        continue;
-      }
-      firstRowOfKey.set(key, row);
-      buffer.push({ row, value });
-      if (!definition.wholeFile && buffer.length >= CHUNK_ROWS) await flush();
+    };
+    try {
+      await readRows();
+    } catch (error) {
+      // Never leave the transaction with a statement of the chunk in flight still running.
+      await inFlight.catch(() => undefined);
+      throw error;
     }
-    await flush();
+    await inFlight;
+    await flush(buffer);
 
     issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     // Throwing inside the transaction also undoes the chunks written before the first error.

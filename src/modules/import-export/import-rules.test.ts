@@ -120,6 +120,43 @@ describe('row checks', () => {
   });
 });
 
+describe('free text', () => {
+  it('stores narratives exactly as written, whatever characters they hold', async () => {
+    const narratives = [
+      'NULL',
+      '',
+      'back\\slash and "quotes", {braces}',
+      'two\nlines',
+      '  padded  ',
+      'Überprüfung – 審査 ✓',
+    ];
+    const summary = await importRecords(
+      t.ctx,
+      SYSTEM_ACTOR,
+      'time-entries',
+      narratives.map((narrative, i) => ({
+        entry_id: `N-${i}`,
+        matter_code: '2026-001',
+        timekeeper_code: 'JDOE',
+        work_date: '2026-10-01',
+        hours: '1',
+        narrative,
+        task_code: '',
+        activity_code: '',
+        billable: 'yes',
+      })),
+    );
+    expect(summary.inserted).toBe(narratives.length);
+    const stored = await t.db
+      .selectFrom('time_entry')
+      .select('narrative')
+      .where('entry_id', 'like', 'N-%')
+      .orderBy('id')
+      .execute();
+    expect(stored.map((r) => r.narrative)).toEqual(narratives);
+  });
+});
+
 describe('--skip-invalid', () => {
   it('writes the valid rows and reports the others', async () => {
     const summary = await importCsv(

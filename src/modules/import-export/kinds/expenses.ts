@@ -150,13 +150,12 @@ export const expenses = defineKind<ExpenseRow, ExpenseRow, StoredExpense>({
     await insertRows(
       db,
       'expense',
-      [
-        { name: 'expense_id', type: 'text', value: (r) => r.expenseId },
-        ...RECORDED,
-        { name: 'status', type: 'text', value: () => status },
-        { name: 'released_at', type: 'timestamptz', value: () => releasedAt },
-      ],
+      [{ name: 'expense_id', type: 'text', value: (r) => r.expenseId }, ...RECORDED],
       values,
+      [
+        { name: 'status', type: 'text', value: status },
+        { name: 'released_at', type: 'timestamptz', value: releasedAt },
+      ],
     );
   },
   async update(db, changes, now) {

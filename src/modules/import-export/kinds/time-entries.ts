@@ -170,13 +170,12 @@ export const timeEntries = defineKind<TimeEntryRow, TimeEntryRow, StoredTimeEntr
     await insertRows(
       db,
       'time_entry',
-      [
-        { name: 'entry_id', type: 'text', value: (r) => r.entryId },
-        ...RECORDED,
-        { name: 'status', type: 'text', value: () => status },
-        { name: 'released_at', type: 'timestamptz', value: () => releasedAt },
-      ],
+      [{ name: 'entry_id', type: 'text', value: (r) => r.entryId }, ...RECORDED],
       values,
+      [
+        { name: 'status', type: 'text', value: status },
+        { name: 'released_at', type: 'timestamptz', value: releasedAt },
+      ],
     );
   },
   async update(db, changes, now) {

@@ -25,7 +25,7 @@ interface StoredUser {
 const VALUES: BulkColumn<UserRow>[] = [
   { name: 'email', type: 'text', value: (r) => r.email },
   { name: 'name', type: 'text', value: (r) => r.name },
-  { name: 'roles', type: 'text[]', value: (r) => r.roles },
+  { name: 'roles', type: 'text', cast: 'text[]', value: (r) => `{${r.roles.join(',')}}` },
   { name: 'timekeeper_id', type: 'bigint', value: (r) => r.timekeeperId },
 ];
 

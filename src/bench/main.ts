@@ -1,0 +1,20 @@
+import { runImportBench } from './import.bench.js';
+
+/** Benchmark scenarios by name; add one by adding an entry. */
+const SCENARIOS: Record<string, () => Promise<void>> = {
+  import: runImportBench,
+};
+
+const names = process.argv.slice(2);
+const unknown = names.filter((name) => !(name in SCENARIOS));
+if (unknown.length || names.length === 0) {
+  process.stderr.write(
+    `usage: npm run bench -- <scenario>...\nscenarios: ${Object.keys(SCENARIOS).join(', ')}\n`,
+  );
+  process.exitCode = 2;
+} else {
+  for (const name of names) {
+    process.stdout.write(`== ${name}\n`);
+    await SCENARIOS[name]!();
+  }
+}
