@@ -217,8 +217,13 @@ export function generateDemoFirm({ seed, today }: DemoFirmOptions): DemoFirm {
     })),
     problems,
     flags,
-    signIns: USERS.map((u) => ({ email: u.email, roles: [...u.roles] })),
+    signIns: demoSignIns(),
     restricted: { matterCode: restricted.code, members: [...RESTRICTED_MEMBERS] },
     drafts: { timekeeperCodes: [...LATE_RELEASERS], from: addDays(period.to, -6) },
   };
+}
+
+/** Who can sign in to the demo firm, with their roles. */
+export function demoSignIns(): { email: string; roles: string[] }[] {
+  return USERS.map((u) => ({ email: u.email, roles: [...u.roles] }));
 }

@@ -57,18 +57,18 @@ export const NARRATIVES: Record<CodeSet, Record<string, readonly string[]>> = {
     L240: [
       'A103 Draft summary judgment brief, statement of undisputed facts',
       'A102 Research case law on contract interpretation for summary judgment',
-      'A104 Review {party} opposition to motion for summary judgment',
+      'A104 Review opposition to motion for summary judgment filed by {party}',
       'A103 Revise reply brief in support of summary judgment',
     ],
     L250: [
       'A103 Draft letter motion for extension of discovery deadlines',
-      'A104 Review {party} motion to amend scheduling order',
+      'A104 Review motion to amend scheduling order filed by {party}',
       'A103 Draft opposition to motion to strike affirmative defenses',
     ],
     L310: [
       'A103 Draft responses and objections to second set of interrogatories',
-      'A104 Review {party} responses to requests for production',
-      'A103 Draft deficiency letter regarding {party} discovery responses',
+      'A104 Review responses to requests for production served by {party}',
+      'A103 Draft deficiency letter to counsel for {party} regarding discovery responses',
       'A107 Meet and confer with counsel for {party} regarding discovery responses',
     ],
     L320: [
@@ -78,12 +78,15 @@ export const NARRATIVES: Record<CodeSet, Record<string, readonly string[]>> = {
       'A104 Second-level review of documents flagged as privileged',
     ],
     L330: [
-      'A101 Prepare outline for deposition of {party} operations manager',
-      'A109 Attend deposition of {party} corporate representative',
+      'A101 Prepare outline for deposition of operations manager of {party}',
+      'A109 Attend deposition of corporate representative of {party}',
       'A104 Review deposition transcript and prepare summary',
       'A101 Prepare client witness for deposition',
     ],
-    L340: ['A104 Review {party} expert report on damages', 'A103 Draft rebuttal expert disclosure'],
+    L340: [
+      'A104 Review damages expert report served by {party}',
+      'A103 Draft rebuttal expert disclosure',
+    ],
     L350: [
       'A103 Draft motion to compel production of electronic records',
       'A102 Research proportionality standard for motion to compel',
@@ -96,7 +99,7 @@ export const NARRATIVES: Record<CodeSet, Record<string, readonly string[]>> = {
       'A106 Weekly status call with client deal team',
     ],
     P210: [
-      'A104 Review {party} charter documents and board minutes',
+      'A104 Review charter documents and board minutes of {party}',
       'A104 Review material contracts in data room for change of control provisions',
       'A103 Draft corporate section of due diligence report',
     ],
@@ -120,10 +123,10 @@ export const NARRATIVES: Record<CodeSet, Record<string, readonly string[]>> = {
       'A103 Draft board resolutions approving the transaction',
     ],
     P500: [
-      'A104 Review {party} markup of purchase agreement',
+      'A104 Review markup of purchase agreement from counsel for {party}',
       'A107 Negotiation call with counsel for {party} regarding indemnification',
       'A103 Revise purchase agreement following negotiation call',
-      'A103 Prepare issues list on {party} comments',
+      'A103 Prepare issues list on comments from {party}',
     ],
     P600: [
       'A103 Prepare closing memorandum and funds flow',

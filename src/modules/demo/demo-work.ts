@@ -193,7 +193,7 @@ export function generateExpenses(
       const date = openWeekday(rng, period, window);
       if (date === null) continue;
       const kind = rng.pick(EXPENSES[matter.codeSet]);
-      // Copying and research are firm-level costs, not charged to one timekeeper.
+      // Copying is a firm-level cost, not charged to one timekeeper; so are some others.
       const timekeeper = kind.code === 'E101' || rng.chance(0.2) ? '' : rng.pick(team);
       expenses.push({ matter: matter.code, timekeeper, date, ...drawExpense(rng, kind) });
     }
