@@ -100,6 +100,17 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
   const totalCents = scaledToCents(total);
   const adjustmentCents = adjustment === undefined ? 0 : scaledToCents(adjustment);
   const extended = mulDivRoundHalfUp(units ?? 0, cost ?? 0, PRODUCT_TO_CENTS);
+  if (extended === null || !Number.isSafeInteger(extended + adjustmentCents + taxCents)) {
+    problems.error(
+      line,
+      'LINE_ITEM_TOTAL',
+      'INVALID_NUMBER',
+      'Units × unit cost is too large to check',
+    );
+    state.lineSum = null;
+    state.taxSum = null;
+    return;
+  }
   // LINE_ITEM_TOTAL = units × unit cost + adjustment (+ tax in 98BI). On IF/IE lines the spec
   // ignores the units and carries the amount in the adjustment, so that reading is accepted too.
   let net = extended + adjustmentCents;
@@ -114,9 +125,9 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
       `LINE_ITEM_TOTAL ${formatMoney(totalCents)} is not ${formula} = ${formatMoney(net + taxCents)}`,
     );
   }
-  if (state.lineSum !== null) state.lineSum += totalCents;
+  state.lineSum = addSafely(state.lineSum, totalCents);
   if (ctx.international && state.taxSum !== null) {
-    state.taxSum += taxCents;
+    state.taxSum = addSafely(state.taxSum, taxCents);
     checkTax(reader, problems, net, taxCents);
   }
   if (charge) checkDuplicate(ctx, state, type, units ?? 0, cost ?? 0);
@@ -177,6 +188,15 @@ function checkTax(reader: FieldReader, problems: ProblemList, net: number, taxCe
     return;
   }
   const expected = taxOn(net, rate, READ_TAX_RATE_SCALE);
+  if (expected === null) {
+    problems.error(
+      reader.line,
+      'LINE_ITEM_TAX_RATE',
+      'INVALID_NUMBER',
+      `LINE_ITEM_TAX_RATE "${rateText}" is too large to check`,
+    );
+    return;
+  }
   if (expected !== taxCents)
     problems.error(
       reader.line,
@@ -205,4 +225,11 @@ function checkDuplicate(
       'DUPLICATE_LINE',
       `This line repeats line ${first} (same type, date, timekeeper, units, cost and description): a charge billed twice?`,
     );
+}
+
+/** Adds to a running total, giving up (null) rather than losing precision beyond a safe integer. */
+function addSafely(sum: number | null, value: number): number | null {
+  if (sum === null) return null;
+  const next = sum + value;
+  return Number.isSafeInteger(next) ? next : null;
 }

@@ -20,14 +20,13 @@ export function pow10(n: number): number {
 }
 
 /**
- * round-half-up(a × b / divisor) for integers, exact. Uses plain numbers while the product is a
- * safe integer (every realistic line) and BigInt beyond that.
+ * round-half-up(a × b / divisor) for integers, exact; null when the result is beyond a safe
+ * integer (a malformed file can hold absurd values, and validation must report, not throw).
+ * Uses plain numbers while the product is a safe integer (every realistic line), BigInt beyond.
  */
-export function mulDivRoundHalfUp(a: number, b: number, divisor: number): number {
+export function mulDivRoundHalfUp(a: number, b: number, divisor: number): number | null {
   const product = a * b;
-  if (!Number.isSafeInteger(product)) {
-    return divideRoundHalfUp(BigInt(a) * BigInt(b), BigInt(divisor));
-  }
+  if (!Number.isSafeInteger(product)) return bigDivide(BigInt(a) * BigInt(b), BigInt(divisor));
   // `%` on safe integers is exact, so the quotient below is an exact integer division.
   const remainder = product % divisor;
   const quotient = (product - remainder) / divisor;
@@ -35,9 +34,20 @@ export function mulDivRoundHalfUp(a: number, b: number, divisor: number): number
   return quotient;
 }
 
-/** Tax on a net amount in cents at a rate scaled by 10^scale: round-half-up(net × rate), exact via BigInt. */
-export function taxOn(netCents: number, rateScaled: number, rateScale: number): number {
-  return divideRoundHalfUp(BigInt(netCents) * BigInt(rateScaled), 10n ** BigInt(rateScale));
+/**
+ * Tax on a net amount in cents at a rate scaled by 10^scale: round-half-up(net × rate), exact via
+ * BigInt; null when beyond a safe integer.
+ */
+export function taxOn(netCents: number, rateScaled: number, rateScale: number): number | null {
+  return bigDivide(BigInt(netCents) * BigInt(rateScaled), 10n ** BigInt(rateScale));
+}
+
+function bigDivide(numerator: bigint, denominator: bigint): number | null {
+  try {
+    return divideRoundHalfUp(numerator, denominator);
+  } catch {
+    return null;
+  }
 }
 
 /** Parses a LEDES amount or unit count into an integer scaled by 10^READ_SCALE; null if malformed. */
@@ -47,7 +57,8 @@ export function readDecimal(text: string): number | null {
 
 /** Converts a value scaled by 10^READ_SCALE to cents, rounding half-up (spec amounts may carry 4 decimals). */
 export function scaledToCents(value: number): number {
-  return mulDivRoundHalfUp(value, 1, pow10(READ_SCALE - 2));
+  // A safe integer divided by 100 always stays safe, so the result is never null.
+  return mulDivRoundHalfUp(value, 1, pow10(READ_SCALE - 2)) ?? 0;
 }
 
 /** Formats a tax rate scaled by 10^scale without trailing zeros ("0.2", "0.061245", "0"). */
