@@ -70,20 +70,27 @@ describe('rounding half-up to the cent', () => {
 
   it('agrees with exact rational arithmetic for every hours × rate', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2400 }), fc.integer({ min: 0, max: 500_000 }), (hours, rate) => {
-        const product = hours * rate; // exact: well below 2^53
-        const floor = Math.floor(product / 100);
-        const remainder = product - floor * 100;
-        const expected = remainder >= 50 ? floor + 1 : floor;
-        expect(feeAmount(hours, rate)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2400 }),
+        fc.integer({ min: 0, max: 500_000 }),
+        (hours, rate) => {
+          const product = hours * rate; // exact: well below 2^53
+          const floor = Math.floor(product / 100);
+          const remainder = product - floor * 100;
+          const expected = remainder >= 50 ? floor + 1 : floor;
+          expect(feeAmount(hours, rate)).toBe(expected);
+        },
+      ),
     );
   });
 
   it('always returns integers and never drifts when summing rounded lines', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 100_000 })), { maxLength: 200 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 100_000 })),
+          { maxLength: 200 },
+        ),
         (lines) => {
           const amounts = lines.map(([q, cost]) => extendedAmount(q, cost));
           for (const amount of amounts) expect(Number.isSafeInteger(amount)).toBe(true);

@@ -3,7 +3,13 @@ import type { Actor } from './policy.js';
 import { ACTIONS, isAllowed, POLICY, RESOURCES } from './policy.js';
 import { ROLES } from './roles.js';
 
-const actor = (roles: Actor['roles']): Actor => ({ userId: '1', email: 'a@b', roles, timekeeperId: null, via: 'session' });
+const actor = (roles: Actor['roles']): Actor => ({
+  userId: '1',
+  email: 'a@b',
+  roles,
+  timekeeperId: null,
+  via: 'session',
+});
 
 describe('the policy table', () => {
   it('names only known resources and actions', () => {

@@ -34,14 +34,29 @@ describe('rate lookup', () => {
     const defaultRate = rate({ rateId: 'default', rate: 45000 });
     const clientRate = rate({ rateId: 'client', clientId: 'c1', rate: 42000 });
     const matterRate = rate({ rateId: 'matter', clientId: 'c1', matterId: 'm1', rate: 39000 });
-    expect(resolveRate(query, [defaultRate, clientRate, matterRate])).toMatchObject({ rateId: 'matter', scope: 'matter', rate: 39000 });
-    expect(resolveRate(query, [defaultRate, clientRate])).toMatchObject({ rateId: 'client', scope: 'client' });
-    expect(resolveRate(query, [defaultRate])).toMatchObject({ rateId: 'default', scope: 'default' });
+    expect(resolveRate(query, [defaultRate, clientRate, matterRate])).toMatchObject({
+      rateId: 'matter',
+      scope: 'matter',
+      rate: 39000,
+    });
+    expect(resolveRate(query, [defaultRate, clientRate])).toMatchObject({
+      rateId: 'client',
+      scope: 'client',
+    });
+    expect(resolveRate(query, [defaultRate])).toMatchObject({
+      rateId: 'default',
+      scope: 'default',
+    });
     expect(resolveRate(query, [])).toMatchObject({ scope: 'standard', rate: 50000, rateId: null });
   });
 
   it('includes both effective_from and effective_to days', () => {
-    const juneOnly = rate({ rateId: 'june', matterId: 'm1', effectiveFrom: '2026-06-15', effectiveTo: '2026-06-15' });
+    const juneOnly = rate({
+      rateId: 'june',
+      matterId: 'm1',
+      effectiveFrom: '2026-06-15',
+      effectiveTo: '2026-06-15',
+    });
     expect(resolveRate(query, [juneOnly]).rateId).toBe('june');
     expect(resolveRate({ ...query, workDate: '2026-06-14' }, [juneOnly]).scope).toBe('standard');
     expect(resolveRate({ ...query, workDate: '2026-06-16' }, [juneOnly]).scope).toBe('standard');
