@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.js';
 import { SYSTEM_ACTOR } from '../../domain/policy.js';
@@ -19,7 +20,11 @@ interface ImportCommandOptions {
 /** The kinds and their columns, for the --help of import and export. */
 export function kindsHelp(): string {
   const lines = IMPORT_KINDS.map((kind) => `  ${kind.padEnd(20)}${IMPORT_COLUMNS[kind].join(',')}`);
-  return `\nKinds and their CSV columns (header row required, any order):\n${lines.join('\n')}\n`;
+  return (
+    `\nKinds and their CSV columns (header row required, any order):\n${lines.join('\n')}\n\n` +
+    'Dates are YYYY-MM-DD, amounts and hours use "." for decimals (1234.50, 1.25), flags are\n' +
+    'yes/no, several roles are separated by ";", and a blank cell means "none".\n'
+  );
 }
 
 /** Checks a kind argument, as bad usage (exit 2) when it names no kind. */
@@ -55,9 +60,17 @@ export function registerImport(program: Command): void {
         throw new UsageError(`Cannot read ${file}: ${error.code ?? error.message}.`);
       });
       const size = (await handle.stat()).size;
-      const stream = handle.createReadStream();
       const progress = process.stderr.isTTY ? progressLine(kind, size) : null;
-      if (progress) stream.on('data', (chunk: Buffer | string) => progress.read(chunk.length));
+      // Counted on the way through (a 'data' listener would start the flow before the import
+      // is ready to read, and the first bytes would be lost while the database opens).
+      const stream = handle.createReadStream().pipe(
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            progress?.read(chunk.length);
+            done(null, chunk);
+          },
+        }),
+      );
       let summary: ImportSummary;
       try {
         summary = await withDatabase(global, (ctx) =>

@@ -48,12 +48,15 @@ export class RowReader {
 
   /** Free text kept exactly as written (narratives, descriptions); may be empty. */
   text(column: string): string {
-    return this.raw(column);
+    const value = this.raw(column);
+    // PostgreSQL text cannot hold NUL; refusing it here keeps the database from refusing the file.
+    if (value.includes('\u0000')) this.fail(column, 'must not contain NUL characters');
+    return value;
   }
 
   /** Free text that must not be blank (names). */
   requiredText(column: string, max?: number): string {
-    const value = this.raw(column);
+    const value = this.text(column);
     if (value.trim() === '') this.fail(column, 'is required');
     else if (max !== undefined && value.length > max)
       this.fail(column, `must be at most ${max} characters`);
@@ -62,7 +65,7 @@ export class RowReader {
 
   /** Free text where blank means "none". */
   optionalText(column: string, max?: number): string | null {
-    const value = this.raw(column);
+    const value = this.text(column);
     if (value.trim() === '') return null;
     if (max !== undefined && value.length > max)
       this.fail(column, `must be at most ${max} characters`);

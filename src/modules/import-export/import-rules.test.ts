@@ -63,6 +63,16 @@ describe('row checks', () => {
     ]);
   });
 
+  it('refuses text the database cannot store', async () => {
+    const error = await refused(
+      'time-entries',
+      entries('NUL-1,2026-001,JDOE,2026-10-01,1,a\u0000b,,,yes'),
+    );
+    expect(error.details.issues).toEqual([
+      { row: 2, field: 'narrative', message: 'must not contain NUL characters' },
+    ]);
+  });
+
   it('refuses a row with more or fewer cells than the header', async () => {
     const error = await refused(
       'time-entries',
