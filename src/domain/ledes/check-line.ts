@@ -1,6 +1,7 @@
 /** Checks of one line item: required values by line type, formats, codes, arithmetic, duplicates. */
 import { formatMoney } from '../money.js';
 import { isValidActivityCode, isValidExpenseCode, isValidTaskCode } from '../utbms/utbms.js';
+import { chargeKey } from './charge-key.js';
 import type { FieldReader } from './field-reader.js';
 import type { InvoiceState } from './invoice-state.js';
 import { F, isLineType } from './ledes1998b.js';
@@ -24,7 +25,7 @@ export interface LineContext {
   problems: ProblemList;
   international: boolean;
   /** Key of a fee or expense charge → the line it first appeared on. */
-  charges: Map<string, number>;
+  charges: Map<number, number>;
 }
 
 export function checkLine(ctx: LineContext, state: InvoiceState): void {
@@ -215,7 +216,15 @@ function checkDuplicate(
   cost: number,
 ): void {
   const { reader } = ctx;
-  const key = `${state.number}\u0000${type}\u0000${reader.text(F.LINE_ITEM_DATE)}\u0000${reader.text(F.TIMEKEEPER_ID)}\u0000${units}\u0000${cost}\u0000${reader.text(F.LINE_ITEM_DESCRIPTION)}`;
+  const key = chargeKey(
+    state.number,
+    type,
+    reader.text(F.LINE_ITEM_DATE),
+    reader.text(F.TIMEKEEPER_ID),
+    units,
+    cost,
+    reader.text(F.LINE_ITEM_DESCRIPTION),
+  );
   const first = ctx.charges.get(key);
   if (first === undefined) ctx.charges.set(key, reader.line);
   else

@@ -15,7 +15,7 @@ export {
   type LedesFormat,
   type LedesLineType,
 } from './ledes1998b.js';
-export { parseLedes, type LedesRecord, type ParsedLedes } from './parser.js';
+export { parseLedes, scanLedes, type LedesRecord, type ParsedLedes } from './parser.js';
 export type { LedesProblem, LedesProblemCode, LedesSeverity } from './problems.js';
 export { readLedesInvoices } from './read-invoices.js';
 export { validateLedes, validateParsed, type LedesReport, type LedesSummary } from './validator.js';

@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divideRoundHalfUp } from '../money.js';
+import { divideRoundHalfUp, parseScaled } from '../money.js';
 import { mapClassification } from './classification.js';
 import { cleanValue } from './clean.js';
-import { formatRate, formatUnits, isLedesDate, mulDivRoundHalfUp, taxOn } from './numbers.js';
+import {
+  formatRate,
+  formatUnits,
+  isLedesDate,
+  mulDivRoundHalfUp,
+  readDecimal,
+  taxOn,
+} from './numbers.js';
 
 describe('LEDES numbers and dates', () => {
   it('accepts only real calendar dates written YYYYMMDD', () => {
@@ -20,6 +27,21 @@ describe('LEDES numbers and dates', () => {
       '',
     ])
       expect(isLedesDate(bad), bad).toBe(false);
+  });
+
+  it('reads decimals exactly as parseScaled does, up to four decimals', () => {
+    const unit = fc.constantFrom(...'0123456789.-+ x'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 22 }), fc.double().map(String)), (text) => {
+        expect(readDecimal(text)).toBe(parseScaled(text, 4));
+      }),
+      { numRuns: 2000 },
+    );
+    expect([readDecimal('1250.'), readDecimal('0.200'), readDecimal('-70')]).toEqual([
+      12_500_000, 2_000, -700_000,
+    ]);
+    expect(readDecimal('0.00001')).toBeNull();
+    expect(readDecimal('1.23450')).toBe(12_345);
   });
 
   it('multiplies and rounds half-up exactly, with or without BigInt', () => {

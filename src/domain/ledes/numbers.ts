@@ -50,9 +50,45 @@ function bigDivide(numerator: bigint, denominator: bigint): number | null {
   }
 }
 
-/** Parses a LEDES amount or unit count into an integer scaled by 10^READ_SCALE; null if malformed. */
+/**
+ * Parses a LEDES amount or unit count into an integer scaled by 10^READ_SCALE; null if malformed.
+ * Same result as `parseScaled(text, READ_SCALE)`, but a character scan handles the plain values
+ * that fill every file without a regex or string building (validation reads millions of them);
+ * anything unusual (spaces, very long numbers) goes to `parseScaled` itself.
+ */
 export function readDecimal(text: string): number | null {
-  return parseScaled(text, READ_SCALE);
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === 45 || first === 43) {
+    negative = first === 45;
+    i = 1;
+  }
+  let value = 0;
+  let digits = 0;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+    digits++;
+  }
+  if (digits === 0 || digits > 15) return parseScaled(text, READ_SCALE);
+  let decimals = 0;
+  if (i < length) {
+    if (text.charCodeAt(i) !== 46) return parseScaled(text, READ_SCALE);
+    for (i++; i < length; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return parseScaled(text, READ_SCALE);
+      if (decimals < READ_SCALE) {
+        value = value * 10 + digit;
+        decimals++;
+      } else if (digit !== 0) return null;
+    }
+  }
+  value *= POWERS[READ_SCALE - decimals] ?? 1;
+  if (!Number.isSafeInteger(value)) return parseScaled(text, READ_SCALE);
+  return negative ? -value : value;
 }
 
 /** Converts a value scaled by 10^READ_SCALE to cents, rounding half-up (spec amounts may carry 4 decimals). */

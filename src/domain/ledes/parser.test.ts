@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEDES_1998B_FIELDS } from './ledes1998b.js';
+import { F, LEDES_1998B_FIELDS, LEDES_98BI_FIELDS } from './ledes1998b.js';
 import { parseLedes } from './parser.js';
 
 const HEADER = `${LEDES_1998B_FIELDS.join('|')}[]`;
@@ -86,5 +86,14 @@ describe('parsing LEDES records', () => {
 
   it('reports a file without line items', () => {
     expect(codesOf(`LEDES1998B[]\n${HEADER}\n`)).toEqual([[3, 'NO_LINES']]);
+  });
+});
+
+describe('LEDES field layout', () => {
+  it('numbers the field index table in spec order for all 52 fields', () => {
+    expect(LEDES_98BI_FIELDS).toHaveLength(52);
+    expect(LEDES_98BI_FIELDS.slice(0, 24)).toEqual([...LEDES_1998B_FIELDS]);
+    expect(Object.keys(F)).toEqual([...LEDES_98BI_FIELDS]);
+    LEDES_98BI_FIELDS.forEach((name, index) => expect(F[name]).toBe(index));
   });
 });

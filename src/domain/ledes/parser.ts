@@ -26,11 +26,24 @@ export interface ParsedLedes {
 
 /** Parses a LEDES file's text (LF or CRLF, trailing whitespace-only lines tolerated). */
 export function parseLedes(text: string): ParsedLedes {
+  const records: LedesRecord[] = [];
+  const info = scanLedes(text, (record) => records.push(record));
+  return { ...info, records };
+}
+
+/**
+ * Streams a LEDES file's well-formed data records to `onRecord` in file order, without keeping
+ * them (validation of large files stays flat in memory), and returns what `parseLedes` returns
+ * apart from the records.
+ */
+export function scanLedes(
+  text: string,
+  onRecord: (record: LedesRecord, format: LedesFormat) => void,
+): Omit<ParsedLedes, 'records'> {
   const problems = new ProblemList();
-  const parsed: ParsedLedes = {
+  const parsed: Omit<ParsedLedes, 'records'> = {
     format: null,
     fields: [],
-    records: [],
     recordCount: 0,
     problems: problems.items,
   };
@@ -91,7 +104,7 @@ export function parseLedes(text: string): ParsedLedes {
       );
       continue;
     }
-    parsed.records.push({ line: raw.line, values });
+    onRecord({ line: raw.line, values }, format);
   }
   if (parsed.recordCount === 0)
     problems.error(scanner.line, null, 'NO_LINES', 'The file has no line items');

@@ -7,8 +7,8 @@ import { checkLine, type LineContext } from './check-line.js';
 import { checkSameInvoice, checkTotals, startInvoice } from './check-invoice.js';
 import { FieldReader } from './field-reader.js';
 import type { InvoiceState } from './invoice-state.js';
-import { F, type LedesFormat } from './ledes1998b.js';
-import { parseLedes, type ParsedLedes } from './parser.js';
+import { F, fieldsOf, type LedesFormat } from './ledes1998b.js';
+import { scanLedes, type LedesRecord, type ParsedLedes } from './parser.js';
 import { ProblemList, type LedesProblem } from './problems.js';
 
 /** Counts for a report header. */
@@ -30,44 +30,64 @@ export interface LedesReport {
 
 /** Validates the text of a LEDES file and reports every problem, never just the first. */
 export function validateLedes(text: string): LedesReport {
-  return validateParsed(parseLedes(text));
+  // Records are checked as they are read and then dropped, so memory stays flat on large files.
+  const validation = new Validation();
+  const info = scanLedes(text, (record, format) => validation.visit(record, format));
+  return validation.report(info);
 }
 
 /** Validates an already parsed file (the parser's structural problems are included). */
 export function validateParsed(parsed: ParsedLedes): LedesReport {
-  const problems = new ProblemList();
-  problems.items.push(...parsed.problems);
-  const international = parsed.format === 'LEDES98BI V2';
-  const reader = new FieldReader(problems, parsed.fields);
-  const context: LineContext = { reader, problems, international, charges: new Map() };
-  const invoices = new Map<string, InvoiceState>();
-  for (const record of parsed.records) {
+  const validation = new Validation();
+  const format = parsed.format;
+  if (format !== null) for (const record of parsed.records) validation.visit(record, format);
+  return validation.report(parsed);
+}
+
+class Validation {
+  private readonly problems = new ProblemList();
+  private readonly invoices = new Map<string, InvoiceState>();
+  private context: LineContext | null = null;
+
+  visit(record: LedesRecord, format: LedesFormat): void {
+    const context = (this.context ??= this.start(format));
+    const { reader, problems, international } = context;
     reader.at(record.values, record.line);
     const number = record.values[F.INVOICE_NUMBER] ?? '';
-    let state = invoices.get(number);
+    let state = this.invoices.get(number);
     if (state === undefined) {
       if (number === '') reader.required(F.INVOICE_NUMBER, 'on every line');
       state = startInvoice(reader, problems, international);
-      invoices.set(number, state);
+      this.invoices.set(number, state);
     } else {
       checkSameInvoice(reader, problems, state);
     }
     checkLine(context, state);
   }
-  for (const state of invoices.values()) checkTotals(state, problems, international);
-  // Stable sort: problems of one line stay in the order they were found.
-  const sorted = problems.items.sort((a, b) => a.line - b.line);
-  let errors = 0;
-  for (const problem of sorted) if (problem.severity === 'error') errors++;
-  return {
-    format: parsed.format,
-    valid: errors === 0,
-    problems: sorted,
-    summary: {
-      invoices: invoices.size,
-      lines: parsed.recordCount,
-      errors,
-      warnings: sorted.length - errors,
-    },
-  };
+
+  report(info: Omit<ParsedLedes, 'records'>): LedesReport {
+    const international = info.format === 'LEDES98BI V2';
+    for (const state of this.invoices.values()) checkTotals(state, this.problems, international);
+    // Stable sort: problems of one line stay in the order they were found.
+    const sorted = [...info.problems, ...this.problems.items].sort((a, b) => a.line - b.line);
+    let errors = 0;
+    for (const problem of sorted) if (problem.severity === 'error') errors++;
+    return {
+      format: info.format,
+      valid: errors === 0,
+      problems: sorted,
+      summary: {
+        invoices: this.invoices.size,
+        lines: info.recordCount,
+        errors,
+        warnings: sorted.length - errors,
+      },
+    };
+  }
+
+  private start(format: LedesFormat): LineContext {
+    const reader = new FieldReader(this.problems, fieldsOf(format));
+    const international = format === 'LEDES98BI V2';
+    return { reader, problems: this.problems, international, charges: new Map() };
+  }
 }
