@@ -184,7 +184,17 @@ async function measurePostgres(file: string): Promise<void> {
       await database.close();
     }
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
+    // The pool's connections close asynchronously after it ends; forcing the drop while one is
+    // still closing makes the server kill it, which the closed pool reports as a crash.
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [name],
+      );
+      if (rows[0]!.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await admin.query(`drop database if exists ${name}`);
     await admin.end();
   }
 }
