@@ -1,0 +1,26 @@
+/** The guideline engine's public surface: parse, merge, compile, evaluate. */
+export {
+  compileGuideline,
+  evaluateEntries,
+  evaluateInvoice,
+  type CompiledGuideline,
+} from './compile-guideline.js';
+export type { GuidelineSource } from './findings.js';
+export * from './guideline.types.js';
+export type { InvoiceInput } from './kinds/invoice.js';
+export { CEL_VARIABLES } from './kinds/expression.js';
+export { effectiveRules } from './merge-guidelines.js';
+export {
+  describeParams,
+  isRuleKind,
+  PARAM_TYPE_LABELS,
+  RULE_KIND_NAMES,
+  RULE_KINDS,
+  type ParamsOf,
+  type RuleKind,
+} from './param-schemas.js';
+export {
+  parseGuideline,
+  type GuidelineError,
+  type ParseGuidelineResult,
+} from './parse-guideline.js';
