@@ -4,30 +4,31 @@ import { isValidActivityCode, isValidExpenseCode, isValidTaskCode } from '../utb
 import { chargeKey } from './charge-key.js';
 import type { FieldReader } from './field-reader.js';
 import type { InvoiceState } from './invoice-state.js';
-import { F, isLineType } from './ledes1998b.js';
+import { F, isLineType, type LedesLineType } from './ledes1998b.js';
 import {
   READ_SCALE,
   READ_TAX_RATE_SCALE,
   mulDivRoundHalfUp,
   pow10,
+  readDecimal,
   scaledToCents,
-  taxOn,
 } from './numbers.js';
-import { parseScaled } from '../money.js';
 import type { ProblemList } from './problems.js';
 
 /** The product units × cost carries 2 × READ_SCALE decimals; this brings it to cents. */
 const PRODUCT_TO_CENTS = pow10(2 * READ_SCALE - 2);
+const TAX_RATE_DIVISOR = pow10(READ_TAX_RATE_SCALE);
 
 /** State shared by all lines of a file: the duplicate-charge index. */
 export interface LineContext {
   reader: FieldReader;
   problems: ProblemList;
   international: boolean;
-  /** Key of a fee or expense charge → the line it first appeared on. */
+  /** Hash of a fee or expense charge (see charge-key.ts) → the line it first appeared on. */
   charges: Map<number, number>;
 }
 
+/** Checks one line item; invoice-level values come from `state` (the invoice's first line). */
 export function checkLine(ctx: LineContext, state: InvoiceState): void {
   const { reader, problems } = ctx;
   const line = reader.line;
@@ -52,8 +53,6 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
       'INVALID_LINE_TYPE',
       `"${rawType}" is not a line type (F, E, IF or IE)`,
     );
-  const charge = type === 'F' || type === 'E';
-  const why = charge ? `on ${type === 'F' ? 'fee' : 'expense'} lines` : null;
 
   const date = reader.date(F.LINE_ITEM_DATE, 'on every line');
   if (date !== null && state.periodStart !== null && state.periodEnd !== null)
@@ -73,6 +72,21 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
   checkCodes(reader, problems);
   if (ctx.international) checkCurrency(reader, problems, state);
 
+  if (type === null) {
+    // Without a type the required amounts are unknown, so the invoice sums cannot be checked.
+    state.lineSum = null;
+    state.taxSum = null;
+    return;
+  }
+  checkAmounts(ctx, state, type);
+}
+
+/** Units, cost, adjustment and total (and 98BI tax): formats, line arithmetic, running sums. */
+function checkAmounts(ctx: LineContext, state: InvoiceState, type: LedesLineType): void {
+  const { reader, problems } = ctx;
+  const line = reader.line;
+  const charge = type === 'F' || type === 'E';
+  const why = charge ? `on ${type === 'F' ? 'fee' : 'expense'} lines` : null;
   const units = reader.number(F.LINE_ITEM_NUMBER_OF_UNITS, why);
   if (units != null && units < 0)
     problems.error(
@@ -85,14 +99,7 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
   const adjustment = reader.number(F.LINE_ITEM_ADJUSTMENT_AMOUNT, null);
   const total = reader.number(F.LINE_ITEM_TOTAL, 'on every line');
   const tax = ctx.international ? reader.number(F.LINE_ITEM_TAX_TOTAL, null) : undefined;
-  if (
-    units === null ||
-    cost === null ||
-    adjustment === null ||
-    total == null ||
-    tax === null ||
-    type === null
-  ) {
+  if (units === null || cost === null || adjustment === null || total == null || tax === null) {
     state.lineSum = null;
     state.taxSum = null;
     return;
@@ -127,7 +134,7 @@ export function checkLine(ctx: LineContext, state: InvoiceState): void {
     );
   }
   state.lineSum = addSafely(state.lineSum, totalCents);
-  if (ctx.international && state.taxSum !== null) {
+  if (ctx.international) {
     state.taxSum = addSafely(state.taxSum, taxCents);
     checkTax(reader, problems, net, taxCents);
   }
@@ -178,7 +185,7 @@ function checkCurrency(reader: FieldReader, problems: ProblemList, state: Invoic
 /** 98BI: LINE_ITEM_TAX_TOTAL = round-half-up((units × cost + adjustment) × LINE_ITEM_TAX_RATE). */
 function checkTax(reader: FieldReader, problems: ProblemList, net: number, taxCents: number): void {
   const rateText = reader.text(F.LINE_ITEM_TAX_RATE);
-  const rate = rateText === '' ? 0 : parseScaled(rateText, READ_TAX_RATE_SCALE);
+  const rate = rateText === '' ? 0 : readDecimal(rateText, READ_TAX_RATE_SCALE);
   if (rate === null) {
     problems.error(
       reader.line,
@@ -188,7 +195,8 @@ function checkTax(reader: FieldReader, problems: ProblemList, net: number, taxCe
     );
     return;
   }
-  const expected = taxOn(net, rate, READ_TAX_RATE_SCALE);
+  // Exact either way: plain integers while net × rate is a safe integer, BigInt beyond.
+  const expected = mulDivRoundHalfUp(net, rate, TAX_RATE_DIVISOR);
   if (expected === null) {
     problems.error(
       reader.line,

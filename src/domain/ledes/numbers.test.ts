@@ -34,6 +34,7 @@ describe('LEDES numbers and dates', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit, maxLength: 22 }), fc.double().map(String)), (text) => {
         expect(readDecimal(text)).toBe(parseScaled(text, 4));
+        expect(readDecimal(text, 10)).toBe(parseScaled(text, 10));
       }),
       { numRuns: 2000 },
     );

@@ -51,12 +51,12 @@ function bigDivide(numerator: bigint, denominator: bigint): number | null {
 }
 
 /**
- * Parses a LEDES amount or unit count into an integer scaled by 10^READ_SCALE; null if malformed.
- * Same result as `parseScaled(text, READ_SCALE)`, but a character scan handles the plain values
+ * Parses a LEDES amount, unit count or rate into an integer scaled by 10^scale; null if malformed.
+ * Same result as `parseScaled(text, scale)`, but a character scan handles the plain values
  * that fill every file without a regex or string building (validation reads millions of them);
  * anything unusual (spaces, very long numbers) goes to `parseScaled` itself.
  */
-export function readDecimal(text: string): number | null {
+export function readDecimal(text: string, scale: number = READ_SCALE): number | null {
   const length = text.length;
   let i = 0;
   let negative = false;
@@ -73,21 +73,21 @@ export function readDecimal(text: string): number | null {
     value = value * 10 + digit;
     digits++;
   }
-  if (digits === 0 || digits > 15) return parseScaled(text, READ_SCALE);
+  if (digits === 0 || digits > 15) return parseScaled(text, scale);
   let decimals = 0;
   if (i < length) {
-    if (text.charCodeAt(i) !== 46) return parseScaled(text, READ_SCALE);
+    if (text.charCodeAt(i) !== 46) return parseScaled(text, scale);
     for (i++; i < length; i++) {
       const digit = text.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return parseScaled(text, READ_SCALE);
-      if (decimals < READ_SCALE) {
+      if (digit < 0 || digit > 9) return parseScaled(text, scale);
+      if (decimals < scale) {
         value = value * 10 + digit;
         decimals++;
       } else if (digit !== 0) return null;
     }
   }
-  value *= POWERS[READ_SCALE - decimals] ?? 1;
-  if (!Number.isSafeInteger(value)) return parseScaled(text, READ_SCALE);
+  value *= pow10(scale - decimals);
+  if (!Number.isSafeInteger(value)) return parseScaled(text, scale);
   return negative ? -value : value;
 }
 

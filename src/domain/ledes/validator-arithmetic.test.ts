@@ -84,6 +84,26 @@ describe('validating LEDES arithmetic', () => {
     ]);
   });
 
+  it('keeps checking line tax after a line whose amounts cannot be read', () => {
+    const invoice = buildInvoice({
+      international: buildInternational(),
+      lines: [buildFeeLine({ taxRate: '0.2' }), buildExpenseLine({ taxRate: '0.2' })],
+    });
+    const text = edited(
+      [
+        [0, 'LINE_ITEM_TAX_TOTAL', 'abc'],
+        [1, 'LINE_ITEM_TAX_TOTAL', '5.00'],
+        [1, 'LINE_ITEM_TOTAL', '29.95'],
+      ],
+      [invoice],
+      true,
+    );
+    expect(problemsOf(text)).toEqual([
+      [3, 'error', 'INVALID_NUMBER', 'LINE_ITEM_TAX_TOTAL'],
+      [4, 'error', 'LINE_TAX_MISMATCH', 'LINE_ITEM_TAX_TOTAL'],
+    ]);
+  });
+
   it('refuses mixed currencies in one 98BI invoice', () => {
     const invoice = buildInvoice({ international: buildInternational() });
     expect(problemsOf(edited([[1, 'INVOICE_CURRENCY', 'EUR']], [invoice], true))).toEqual([
