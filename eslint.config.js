@@ -41,6 +41,8 @@ export default tseslint.config(
   },
   {
     files: ['src/domain/**/*.ts'],
+    // Tests may read fixture files; the code under test stays pure.
+    ignores: ['src/domain/**/*.test.ts', 'src/domain/**/fixtures/**'],
     rules: {
       'no-restricted-imports': [
         'error',

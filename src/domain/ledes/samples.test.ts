@@ -1,5 +1,4 @@
 // Tests read the sample files from disk; only non-test domain code must stay free of I/O.
-// eslint-disable-next-line no-restricted-imports
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLedes } from './parser.js';
