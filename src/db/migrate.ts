@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { Migrator } from 'kysely';
 import * as foundation from './migrations/2026-11-27T0000-foundation.js';
+import * as guidelines from './migrations/2026-11-27T0100-guidelines.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -8,6 +9,7 @@ import * as foundation from './migrations/2026-11-27T0000-foundation.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0000-foundation': foundation,
+  '2026-11-27T0100-guidelines': guidelines,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

@@ -189,6 +189,52 @@ export interface AuditEventTable {
   hash: string;
 }
 
+export interface GuidelineVersionTable {
+  id: Id;
+  guideline_key: string;
+  client_id: number | null;
+  version: number;
+  name: string;
+  effective_from: string;
+  source_text: string;
+  document: unknown;
+  status: Generated<string>;
+  imported_by: number | null;
+  imported_at: DefaultTimestamp;
+  activated_by: number | null;
+  activated_at: NullableTimestamp;
+  retired_at: NullableTimestamp;
+}
+
+export interface GuidelineExceptionTable {
+  id: Id;
+  fingerprint: string;
+  rule_id: string;
+  rule_kind: string;
+  guideline_version_id: number | null;
+  severity: string;
+  owner_role: string;
+  owner_user_id: number | null;
+  entity_type: string;
+  time_entry_id: number | null;
+  expense_id: number | null;
+  entity_external_id: string;
+  matter_id: number;
+  message: string;
+  correction: unknown;
+  state: Generated<string>;
+  opened_at: Timestamp;
+  last_seen_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  resolved_by: number | null;
+  waived_at: NullableTimestamp;
+  waived_by: number | null;
+  waive_reason: string | null;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface DB {
   client: ClientTable;
   timekeeper: TimekeeperTable;
@@ -202,4 +248,6 @@ export interface DB {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
+  guideline_version: GuidelineVersionTable;
+  guideline_exception: GuidelineExceptionTable;
 }
