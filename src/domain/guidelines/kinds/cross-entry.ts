@@ -72,16 +72,28 @@ export const compileDuplicateEntry: RuleCompiler<'duplicate_entry'> = (rule, sou
   evaluate(batch, out) {
     if (batch.entries.length > 0) {
       const groups = batch.timekeeperDays();
+      const cache = batch.cached('normalized-narratives', () => new Map<string, string>());
+      const normalized = (narrative: string): string => {
+        let value = cache.get(narrative);
+        if (value === undefined) {
+          value = normalizeNarrative(narrative);
+          cache.set(narrative, value);
+        }
+        return value;
+      };
       for (const entry of batch.entries) {
-        let normalized: string | null = null;
         const twins: string[] = [];
         for (const other of dayGroupOf(groups, entry.timekeeperId, entry.workDate)) {
           // Cheap comparisons first; narratives are normalized only for real candidates.
           if (other === entry || other.matterId !== entry.matterId || other.hours !== entry.hours) {
             continue;
           }
-          normalized ??= normalizeNarrative(entry.narrative);
-          if (normalizeNarrative(other.narrative) === normalized) twins.push(other.id);
+          if (
+            other.narrative === entry.narrative ||
+            normalized(entry.narrative) === normalized(other.narrative)
+          ) {
+            twins.push(other.id);
+          }
         }
         if (twins.length === 0) continue;
         const text = `This entry repeats ${listText(twins.sort())} (same timekeeper, matter, date, ${hoursText(entry.hours)} h and narrative): delete the duplicate or make the narratives say how the work differed.`;
