@@ -57,7 +57,9 @@ const expenseArb = fc.record({
   amount: fc.constantFrom(1000, 9000),
 });
 
-function toEntries(records: fc.ValueOf<typeof timeEntryArb>[]): TimeEntryInput[] {
+type RecordOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function toEntries(records: RecordOf<typeof timeEntryArb>[]): TimeEntryInput[] {
   return records.map((r, i) =>
     buildTimeEntry({
       id: `TE-${i}`,
@@ -80,7 +82,7 @@ function toEntries(records: fc.ValueOf<typeof timeEntryArb>[]): TimeEntryInput[]
   );
 }
 
-function toExpenses(records: fc.ValueOf<typeof expenseArb>[]): ExpenseInput[] {
+function toExpenses(records: RecordOf<typeof expenseArb>[]): ExpenseInput[] {
   return records.map((r, i) =>
     buildExpense({
       id: `EX-${i}`,
