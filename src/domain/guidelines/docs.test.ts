@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import docs from '../../../docs/guidelines.md?raw';
 import { parseGuideline } from './parse-guideline.js';
-import { RULE_KIND_NAMES, RULE_KINDS, type ParamSpec } from './param-schemas.js';
+import { RULE_KIND_NAMES, RULE_KINDS } from './param-schemas.js';
 
 /** The section of docs/guidelines.md for one kind: from its heading to the next heading. */
 function sectionOf(kind: string): string {
