@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerLedes } from './commands/ledes.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
@@ -30,6 +31,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerImport,
   registerExport,
   registerDemo,
+  registerLedes,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -34,6 +34,14 @@ describe('the policy table', () => {
     expect(isAllowed(tk, 'create', 'time_entry')).toBe(true);
   });
 
+  it('lets every role read UTBMS codes and only the billing side validate LEDES files', () => {
+    for (const role of ROLES) {
+      expect(isAllowed(actor([role]), 'read', 'utbms_code')).toBe(true);
+      expect(isAllowed(actor([role]), 'read', 'ledes_file')).toBe(role !== 'timekeeper');
+      expect(isAllowed(actor([role]), 'create', 'utbms_code')).toBe(false);
+    }
+  });
+
   it('grants the union of a user’s roles', () => {
     expect(isAllowed(actor(['timekeeper', 'approver']), 'read', 'rate')).toBe(true);
   });

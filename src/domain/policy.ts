@@ -12,6 +12,9 @@ export const RESOURCES = [
   'expense',
   'user',
   'api_token',
+  'guideline',
+  'utbms_code',
+  'ledes_file',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -43,9 +46,16 @@ type Grants = Partial<Record<Resource, readonly Action[]>>;
 const ALL: readonly Action[] = ACTIONS;
 const READ: readonly Action[] = ['read'];
 const MANAGE: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import', 'export'];
+/**
+ * Guidelines: `import` adds a version (and runs a draft in the sandbox), `update` activates one.
+ * Every role may read them, so timekeepers can see the rules their entries are checked against.
+ */
+const GUIDELINE_MANAGE: readonly Action[] = ['read', 'import', 'update', 'export'];
+const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
 
 /**
- * The role × resource × action table. Matter access (ethical walls, "own entries only") is
+ * The role × resource × action table. `ledes_file` read = validating a LEDES file (nothing is
+ * stored), for the roles that prepare, review or submit invoices. Matter access (ethical walls, "own entries only") is
  * applied on top of this by the repositories' SQL filters.
  */
 export const POLICY: Record<Role, Grants> = {
@@ -60,6 +70,9 @@ export const POLICY: Record<Role, Grants> = {
     expense: ALL,
     user: ALL,
     api_token: ['read', 'create', 'deactivate'],
+    guideline: GUIDELINE_MANAGE,
+    utbms_code: READ,
+    ledes_file: READ,
   },
   legal_ops: {
     client: MANAGE,
@@ -72,6 +85,9 @@ export const POLICY: Record<Role, Grants> = {
     expense: ['read', 'export'],
     user: READ,
     api_token: ['read', 'create', 'deactivate'],
+    guideline: GUIDELINE_MANAGE,
+    utbms_code: READ,
+    ledes_file: READ,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -84,6 +100,9 @@ export const POLICY: Record<Role, Grants> = {
     expense: MANAGE,
     user: READ,
     api_token: ['read', 'create', 'deactivate'],
+    guideline: GUIDELINE_READ,
+    utbms_code: READ,
+    ledes_file: READ,
   },
   approver: {
     client: READ,
@@ -94,6 +113,9 @@ export const POLICY: Record<Role, Grants> = {
     time_entry: ['read', 'update'],
     expense: ['read', 'update'],
     api_token: ['read', 'create', 'deactivate'],
+    guideline: GUIDELINE_READ,
+    utbms_code: READ,
+    ledes_file: READ,
   },
   timekeeper: {
     client: READ,
@@ -103,6 +125,9 @@ export const POLICY: Record<Role, Grants> = {
     time_entry: ['read', 'create', 'update', 'deactivate'],
     expense: ['read', 'create', 'update', 'deactivate'],
     api_token: ['read', 'create', 'deactivate'],
+    guideline: GUIDELINE_READ,
+    // Timekeepers code their own entries; LEDES files are the billing team's work.
+    utbms_code: READ,
   },
 };
 

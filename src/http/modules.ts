@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
+import { ledesRoutes } from '../modules/ledes/ledes.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
+import { guidelineRoutes } from '../modules/guidelines/guidelines.routes.js';
 import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
+import { utbmsRoutes } from '../modules/utbms/utbms.routes.js';
 import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js';
 
 /** What a module's route plugin receives. */
@@ -29,4 +32,7 @@ export const API_MODULES: RegisterRoutes[] = [
   timekeeperRoutes,
   expenseRoutes,
   matterTimekeeperRoutes,
+  guidelineRoutes,
+  utbmsRoutes,
+  ledesRoutes,
 ];

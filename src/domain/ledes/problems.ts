@@ -19,6 +19,7 @@ export type LedesProblemCode =
   | 'INVALID_CURRENCY'
   | 'MISSING_FIELD'
   | 'NEGATIVE_UNITS'
+  | 'NON_ASCII'
   // Arithmetic
   | 'LINE_TOTAL_MISMATCH'
   | 'INVOICE_TOTAL_MISMATCH'

@@ -184,4 +184,18 @@ describe('validating consistency within a file', () => {
     const text = writeLedes1998B([buildInvoice({ lines: [fee, fee, credit, credit] })]).text;
     expect(problemsOf(text)).toEqual([[4, 'warning', 'DUPLICATE_LINE', null]]);
   });
+
+  it('warns about each value holding a character outside ASCII, naming the character', () => {
+    const text = edited([
+      [0, 'LINE_ITEM_DESCRIPTION', 'Review the client’s letter'],
+      [0, 'TIMEKEEPER_NAME', 'Avéry, Ann'],
+    ]);
+    expect(problemsOf(text)).toEqual([
+      [3, 'warning', 'NON_ASCII', 'LINE_ITEM_DESCRIPTION'],
+      [3, 'warning', 'NON_ASCII', 'TIMEKEEPER_NAME'],
+    ]);
+    expect(validateLedes(text).problems[0]?.message).toContain('"’" (U+2019)');
+    // A byte-order mark is not part of any value.
+    expect(validateLedes(`\uFEFF${edited([])}`).problems).toEqual([]);
+  });
 });

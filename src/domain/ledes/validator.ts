@@ -28,17 +28,22 @@ export interface LedesReport {
   summary: LedesSummary;
 }
 
+// LEDES files are ASCII; portals reject or garble anything else (a curly quote pasted from a
+// word processor, an accented name), so each value holding such a character gets a warning.
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Validates the text of a LEDES file and reports every problem, never just the first. */
 export function validateLedes(text: string): LedesReport {
   // Records are checked as they are read and then dropped, so memory stays flat on large files.
-  const validation = new Validation();
+  // One scan of the whole text spares the per-value check on the usual all-ASCII file.
+  const validation = new Validation(NON_ASCII.test(text));
   const info = scanLedes(text, (record, format) => validation.visit(record, format));
   return validation.report(info);
 }
 
 /** Validates an already parsed file (the parser's structural problems are included). */
 export function validateParsed(parsed: ParsedLedes): LedesReport {
-  const validation = new Validation();
+  const validation = new Validation(true);
   const format = parsed.format;
   if (format !== null) for (const record of parsed.records) validation.visit(record, format);
   return validation.report(parsed);
@@ -48,6 +53,9 @@ class Validation {
   private readonly problems = new ProblemList();
   private readonly invoices = new Map<string, InvoiceState>();
   private context: LineContext | null = null;
+
+  /** `checkAscii` false when the text is known to be all ASCII. */
+  constructor(private readonly checkAscii: boolean) {}
 
   visit(record: LedesRecord, format: LedesFormat): void {
     const context = (this.context ??= this.start(format));
@@ -63,6 +71,22 @@ class Validation {
       checkSameInvoice(reader, problems, state);
     }
     checkLine(context, state);
+    if (this.checkAscii) this.reportNonAscii(record, reader);
+  }
+
+  private reportNonAscii(record: LedesRecord, reader: FieldReader): void {
+    record.values.forEach((value, index) => {
+      const found = NON_ASCII.exec(value)?.[0];
+      if (found === undefined) return;
+      const hex = found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      const name = reader.name(index);
+      this.problems.warning(
+        record.line,
+        name,
+        'NON_ASCII',
+        `${name} holds "${found}" (U+${hex}); LEDES files are ASCII and portals may reject or garble it`,
+      );
+    });
   }
 
   report(info: Omit<ParsedLedes, 'records'>): LedesReport {

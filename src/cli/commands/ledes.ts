@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { AppError } from '../../domain/errors.js';
+import type { LedesValidation } from '../../modules/ledes/ledes-file.js';
+import { validateLedesFile } from '../../modules/ledes/ledes-file.js';
+import { EXIT_FINDINGS, EXIT_USAGE, globalOptions, printJson, UsageError } from '../runtime.js';
+
+const EXIT_HELP = `
+Prints one line per problem (line, field, severity, code, message), then a summary.
+Exit codes: 0 valid (warnings allowed), 1 errors found, 2 the file cannot be read or is not a
+LEDES file (empty, binary, UTF-16, or line 1 is not LEDES1998B[] or LEDES98BI V2[]).
+`;
+
+/** Registers the `matterflow ledes` command group. */
+export function registerLedes(program: Command): void {
+  const ledes = program.command('ledes').description('LEDES e-billing files (1998B and 98BI V2).');
+
+  ledes
+    .command('validate')
+    .description(
+      'Check a LEDES file as client portals do before they accept it: structure, formats, ' +
+        'required values, arithmetic, consistency and UTBMS codes. Reports every problem.',
+    )
+    .argument('<file>', 'LEDES 1998B or 98BI V2 file')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const json = Boolean(globalOptions(command).json);
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`Cannot read ${file}: ${error.code ?? error.message}.`);
+      });
+      let validation: LedesValidation;
+      try {
+        validation = validateLedesFile(bytes);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'LEDES_NOT_TEXT')
+          throw new UsageError(`${file}: ${error.message}.`);
+        throw error;
+      }
+      if (json) printJson(validation);
+      // Text whose line 1 is no LEDES tag is not a LEDES file at all: bad input, not findings.
+      if (validation.format === null) {
+        if (!json) {
+          const reason = validation.problems[0]?.message ?? 'no LEDES tag on line 1';
+          process.stderr.write(`error: ${file} is not a LEDES file: ${reason}\n`);
+        }
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      if (!json) printReport(validation, file);
+      if (validation.summary.errors > 0) process.exitCode = EXIT_FINDINGS;
+    });
+}
+
+function printReport({ format, summary, problems }: LedesValidation, file: string): void {
+  // Built as one string: a large file's report is written in one call, not one per problem.
+  const lines = problems.map(
+    (p) => `line ${p.line}  ${p.field ?? '-'}  ${p.severity}  ${p.code}  ${p.message}\n`,
+  );
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  lines.push(
+    `${file}: ${format}, ${plural(summary.invoices, 'invoice')}, ${plural(summary.lines, 'line')}, ` +
+      `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}\n`,
+  );
+  process.stdout.write(lines.join(''));
+}
