@@ -1,8 +1,10 @@
 import { runImportBench } from './import.bench.js';
+import { runLedesBench } from './ledes.bench.js';
 
 /** Benchmark scenarios by name; add one by adding an entry. */
 const SCENARIOS: Record<string, () => Promise<void>> = {
   import: runImportBench,
+  ledes: runLedesBench,
 };
 
 const names = process.argv.slice(2);
