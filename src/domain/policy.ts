@@ -54,9 +54,9 @@ const GUIDELINE_MANAGE: readonly Action[] = ['read', 'import', 'update', 'export
 const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
 
 /**
- * The role × resource × action table. `ledes_file` read = validating a LEDES file (nothing is
- * stored), for the roles that prepare, review or submit invoices. Matter access (ethical walls, "own entries only") is
- * applied on top of this by the repositories' SQL filters.
+ * The role × resource × action table. Matter access (ethical walls, "own entries only") is
+ * applied on top of this by the repositories' SQL filters. `ledes_file` read means validating a
+ * LEDES file (nothing is stored), for the roles that prepare, review or submit invoices.
  */
 export const POLICY: Record<Role, Grants> = {
   admin: {
