@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
@@ -31,6 +32,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerImport,
   registerExport,
   registerDemo,
+  registerCheck,
   registerLedes,
 ];
 

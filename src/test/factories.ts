@@ -9,6 +9,7 @@ import type {
   TimeEntryTable,
   TimekeeperTable,
 } from '../db/schema.js';
+import { parseGuideline } from '../domain/guidelines/index.js';
 import type { Role } from '../domain/roles.js';
 import { hashPassword } from '../modules/auth/password.js';
 
@@ -222,4 +223,43 @@ export async function signIn(
 /** Puts a user inside a matter's ethical wall. */
 export async function addMatterMember(db: Kysely<DB>, matterId: number, userId: number) {
   await db.insertInto('matter_member').values({ matter_id: matterId, user_id: userId }).execute();
+}
+
+/**
+ * Stores a guideline document (YAML or JSON) as the active version for a client, or firm-wide
+ * when `clientId` is null, retiring the version it replaces.
+ */
+export async function buildActiveGuideline(db: Kysely<DB>, text: string, clientId: number | null) {
+  const parsed = parseGuideline(text);
+  if ('errors' in parsed) throw new Error(`invalid guideline: ${JSON.stringify(parsed.errors)}`);
+  const guideline = parsed.guideline;
+  const now = new Date();
+  await db
+    .updateTable('guideline_version')
+    .set({ status: 'retired', retired_at: now })
+    .where('status', '=', 'active')
+    .where((eb) =>
+      clientId === null ? eb('client_id', 'is', null) : eb('client_id', '=', clientId),
+    )
+    .execute();
+  const latest = await db
+    .selectFrom('guideline_version')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('guideline_key', '=', guideline.id)
+    .executeTakeFirst();
+  return db
+    .insertInto('guideline_version')
+    .values({
+      guideline_key: guideline.id,
+      client_id: clientId,
+      version: Number(latest?.version ?? 0) + 1,
+      name: guideline.name,
+      effective_from: guideline.effectiveFrom,
+      source_text: text,
+      document: JSON.stringify(guideline),
+      status: 'active',
+      activated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

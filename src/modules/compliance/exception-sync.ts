@@ -1,0 +1,147 @@
+/**
+ * Keeping guideline exceptions in step with findings. For the items judged in one run:
+ * findings that are new open an exception, findings that still hold refresh theirs, and open
+ * exceptions whose finding is gone are resolved. Waived exceptions stay waived.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import type { DB, GuidelineExceptionTable } from '../../db/schema.js';
+import type { Actor } from '../../domain/policy.js';
+import { canonicalJson } from '../audit/audit.repository.js';
+import * as repo from './exceptions.repository.js';
+import type { OwnerDirectory } from './owners.js';
+import { versionIdOf, type ClientRules } from './rules-for-client.js';
+import { fingerprintOf, type ScanFinding } from './scan-finding.js';
+import type { WorkRef } from './work-input.js';
+import type { WorkMatterRow } from './work.repository.js';
+
+export interface SyncScope {
+  /** Every item judged in this run, with or without findings. */
+  judged: Iterable<WorkRef>;
+  findings: readonly ScanFinding[];
+  rules: ClientRules;
+  owners: OwnerDirectory;
+  matterOf(id: number): WorkMatterRow;
+  /** Kinds this run could not evaluate (e.g. late entries without a billed period): left as they are. */
+  unevaluatedKinds?: ReadonlySet<string>;
+}
+
+/** The exception now standing for a finding. */
+export interface SyncedException {
+  id: number;
+  state: 'open' | 'waived';
+  ownerUserId: number | null;
+}
+
+export interface SyncResult {
+  /** By fingerprint. */
+  exceptions: Map<string, SyncedException>;
+  opened: number;
+  resolved: number;
+}
+
+type ExceptionValues = Pick<
+  Insertable<GuidelineExceptionTable>,
+  | 'rule_kind'
+  | 'severity'
+  | 'owner_role'
+  | 'owner_user_id'
+  | 'message'
+  | 'guideline_version_id'
+  | 'correction'
+>;
+
+/** Syncs the exceptions of the judged items with `findings`; resolutions are by `actor`. */
+export async function syncExceptions(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  scope: SyncScope,
+): Promise<SyncResult> {
+  const judged = new Map<string, WorkRef>();
+  const entryIds: number[] = [];
+  const expenseIds: number[] = [];
+  for (const ref of scope.judged) {
+    judged.set(`${ref.entity}|${ref.id}`, ref);
+    (ref.entity === 'time_entry' ? entryIds : expenseIds).push(ref.id);
+  }
+  const live = new Map<string, repo.LiveExceptionRow>();
+  for (const row of await repo.findLiveExceptions(db, entryIds, expenseIds))
+    live.set(row.fingerprint, row);
+
+  const exceptions = new Map<string, SyncedException>();
+  const inserts = new Map<string, Insertable<GuidelineExceptionTable>>();
+  const touched: number[] = [];
+  for (const finding of scope.findings) {
+    const fingerprint = fingerprintOf(finding.ruleId, finding.entity, finding.entityDbId);
+    if (exceptions.has(fingerprint) || inserts.has(fingerprint)) continue;
+    const item = judged.get(`${finding.entity}|${finding.entityDbId}`);
+    if (item === undefined) continue;
+    const values: ExceptionValues = {
+      rule_kind: finding.kind,
+      severity: finding.severity,
+      owner_role: finding.owner,
+      owner_user_id: scope.owners.ownerOf(finding.owner, item, scope.matterOf(item.matterId)),
+      message: finding.message,
+      guideline_version_id: versionIdOf(scope.rules, finding),
+      correction: finding.correction === undefined ? null : canonicalJson(finding.correction),
+    };
+    const existing = live.get(fingerprint);
+    if (existing === undefined) {
+      inserts.set(fingerprint, {
+        ...values,
+        fingerprint,
+        rule_id: finding.ruleId,
+        entity_type: finding.entity,
+        time_entry_id: finding.entity === 'time_entry' ? item.id : null,
+        expense_id: finding.entity === 'expense' ? item.id : null,
+        entity_external_id: finding.entityId,
+        matter_id: item.matterId,
+        state: 'open',
+        opened_at: now,
+        last_seen_at: now,
+      });
+      continue;
+    }
+    live.delete(fingerprint);
+    const state = existing.state === 'waived' ? 'waived' : 'open';
+    // A waiver covers the finding as it was waived; what it says now is not rewritten.
+    if (state === 'open' && changed(existing, values))
+      await repo.refreshException(db, existing.id, values, now);
+    else touched.push(existing.id);
+    exceptions.set(fingerprint, {
+      id: existing.id,
+      state,
+      ownerUserId: state === 'open' ? (values.owner_user_id ?? null) : existing.owner_user_id,
+    });
+  }
+  await repo.touchExceptions(db, touched, now);
+  for (const row of await repo.insertExceptions(db, [...inserts.values()])) {
+    const ownerUserId = inserts.get(row.fingerprint)?.owner_user_id ?? null;
+    exceptions.set(row.fingerprint, { id: row.id, state: 'open', ownerUserId });
+  }
+
+  const gone = [...live.values()].filter(
+    (row) => row.state === 'open' && !(scope.unevaluatedKinds?.has(row.rule_kind) ?? false),
+  );
+  const resolvedBy = actor.via === 'system' ? null : Number(actor.userId);
+  await repo.resolveExceptions(
+    db,
+    gone.map((row) => row.id),
+    now,
+    resolvedBy,
+  );
+  return { exceptions, opened: inserts.size, resolved: gone.length };
+}
+
+function changed(row: repo.LiveExceptionRow, values: ExceptionValues): boolean {
+  const correction = row.correction === null ? null : canonicalJson(row.correction);
+  return (
+    row.rule_kind !== values.rule_kind ||
+    row.severity !== values.severity ||
+    row.owner_role !== values.owner_role ||
+    row.owner_user_id !== (values.owner_user_id ?? null) ||
+    row.message !== values.message ||
+    row.guideline_version_id !== (values.guideline_version_id ?? null) ||
+    correction !== values.correction
+  );
+}
