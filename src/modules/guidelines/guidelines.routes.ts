@@ -14,9 +14,12 @@ import {
   importBodySchema,
   importQuerySchema,
   keyVersionParamsSchema,
+  sandboxBodySchema,
+  sandboxReportSchema,
 } from './guidelines.schemas.js';
 import * as service from './guidelines.service.js';
 import { importGuideline } from './import-guideline.js';
+import { runSandbox } from './run-sandbox.js';
 
 const tags = ['guidelines'];
 
@@ -135,6 +138,21 @@ export const guidelineRoutes: RegisterRoutes = async (api, { ctx }) => {
         const { key, version } = request.params;
         return (await activateGuideline(ctx, actorOf(request), key, version)).version;
       },
+    });
+
+    r.post('/guidelines/sandbox', {
+      // Trying a draft reads past work and writes nothing, so a read-scoped token may run it.
+      config: { policy: { action: 'import', resource: 'guideline', scope: 'read' } },
+      schema: {
+        tags,
+        summary: 'Run a draft guideline over past work and compare with the active rules',
+        description:
+          'Nothing is stored. For a client guideline, only that client’s work is checked; for ' +
+          'the firm-wide one ("*"), every client’s. 400 GUIDELINE_INVALID for an invalid draft.',
+        body: sandboxBodySchema,
+        response: { 200: sandboxReportSchema, ...errorResponses },
+      },
+      handler: (request) => runSandbox(ctx, actorOf(request), request.body),
     });
   });
 };
