@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
+import { registerGuidelines } from './commands/guidelines.js';
 import { registerImport } from './commands/import.js';
 import { registerLedes } from './commands/ledes.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -34,6 +35,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerDemo,
   registerCheck,
   registerLedes,
+  registerGuidelines,
 ];
 
 /** Runs the CLI and returns the exit code. */
