@@ -1,10 +1,12 @@
 import { runImportBench } from './import.bench.js';
 import { runLedesBench } from './ledes.bench.js';
+import { runRulesBench } from './rules.bench.js';
 
 /** Benchmark scenarios by name; add one by adding an entry. */
 const SCENARIOS: Record<string, () => Promise<void>> = {
   import: runImportBench,
   ledes: runLedesBench,
+  rules: runRulesBench,
 };
 
 const names = process.argv.slice(2);
