@@ -141,3 +141,19 @@ describe('the guideline sandbox', () => {
     expect(backwards.statusCode).toBe(400);
   });
 });
+
+describe('the guidelines API description', () => {
+  it('documents the document media types and the JSON form of an import', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const body = spec.paths['/api/v1/guidelines'].post.requestBody.content;
+    expect(Object.keys(body).sort()).toEqual([
+      'application/json',
+      'application/yaml',
+      'text/plain',
+      'text/yaml',
+    ]);
+    const exported = spec.paths['/api/v1/guidelines/export'].get.responses['200'].content;
+    expect(Object.keys(exported)).toEqual(['text/yaml', 'application/json']);
+    expect(spec.paths['/api/v1/guidelines/sandbox'].post.responses['200']).toBeDefined();
+  });
+});
