@@ -13,6 +13,7 @@ export const RESOURCES = [
   'user',
   'api_token',
   'guideline',
+  'guideline_exception',
   'utbms_code',
   'ledes_file',
 ] as const;
@@ -52,6 +53,11 @@ const MANAGE: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'im
  */
 const GUIDELINE_MANAGE: readonly Action[] = ['read', 'import', 'update', 'export'];
 const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
+/**
+ * Guideline exceptions: everyone reads (the SQL shows each user only the matters and work they
+ * may see); `update` waives one or rechecks a window, for the roles accountable for the bill.
+ */
+const EXCEPTION_WAIVE: readonly Action[] = ['read', 'update'];
 
 /**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
@@ -71,6 +77,7 @@ export const POLICY: Record<Role, Grants> = {
     user: ALL,
     api_token: ['read', 'create', 'deactivate'],
     guideline: GUIDELINE_MANAGE,
+    guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
   },
@@ -86,6 +93,7 @@ export const POLICY: Record<Role, Grants> = {
     user: READ,
     api_token: ['read', 'create', 'deactivate'],
     guideline: GUIDELINE_MANAGE,
+    guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
   },
@@ -101,6 +109,7 @@ export const POLICY: Record<Role, Grants> = {
     user: READ,
     api_token: ['read', 'create', 'deactivate'],
     guideline: GUIDELINE_READ,
+    guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
   },
@@ -114,6 +123,7 @@ export const POLICY: Record<Role, Grants> = {
     expense: ['read', 'update'],
     api_token: ['read', 'create', 'deactivate'],
     guideline: GUIDELINE_READ,
+    guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
   },
@@ -126,6 +136,7 @@ export const POLICY: Record<Role, Grants> = {
     expense: ['read', 'create', 'update', 'deactivate'],
     api_token: ['read', 'create', 'deactivate'],
     guideline: GUIDELINE_READ,
+    guideline_exception: READ,
     // Timekeepers code their own entries; LEDES files are the billing team's work.
     utbms_code: READ,
   },

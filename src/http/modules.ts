@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
+import { exceptionRoutes } from '../modules/compliance/exceptions.routes.js';
 import { ledesRoutes } from '../modules/ledes/ledes.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
 import { guidelineRoutes } from '../modules/guidelines/guidelines.routes.js';
@@ -35,4 +36,5 @@ export const API_MODULES: RegisterRoutes[] = [
   guidelineRoutes,
   utbmsRoutes,
   ledesRoutes,
+  exceptionRoutes,
 ];

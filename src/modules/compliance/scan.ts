@@ -33,12 +33,22 @@ export interface ScanOptions {
   rulesForClient?: (clientId: number, clientCode: string) => Promise<CompiledGuideline>;
   /** Store the findings as exceptions (open, refresh, resolve). Off by default: a scan only reports. */
   sync?: boolean;
+  /**
+   * Judge the window as the billed period (late entries are measured against its end); on by
+   * default. Off, late-entry exceptions are left as they are.
+   */
+  period?: boolean;
 }
+
+const PERIOD_KINDS = new Set(['late_entry']);
 
 export interface ScanResult {
   findings: ScanFinding[];
   entriesChecked: number;
   expensesChecked: number;
+  /** With `sync`: exceptions opened and resolved. */
+  exceptionsOpened: number;
+  exceptionsResolved: number;
 }
 
 /** Scans the unbilled work in `window` and returns every finding, client by client. */
@@ -63,11 +73,18 @@ export async function scanWork(
     return hasEntryRules(rules) || (sync && (await hasOpenExceptions(ctx.db, clientId)));
   };
 
-  const result: ScanResult = { findings: [], entriesChecked: 0, expensesChecked: 0 };
-  const period = { start: window.from, end: window.to };
+  const result: ScanResult = {
+    findings: [],
+    entriesChecked: 0,
+    expensesChecked: 0,
+    exceptionsOpened: 0,
+    exceptionsResolved: 0,
+  };
+  const withPeriod = options.period !== false;
+  const period = withPeriod ? { period: { start: window.from, end: window.to } } : {};
   for await (const batch of loadWork(ctx.db, window, { include })) {
     const rules = rulesByClient.get(batch.clientId)!;
-    const findings = attachRefs(evaluateWork(rules, { ...batch.input, period }), batch.refs);
+    const findings = attachRefs(evaluateWork(rules, { ...batch.input, ...period }), batch.refs);
     if (owners !== null) {
       const synced = await inTransaction(ctx.db, (trx) =>
         syncExceptions(trx, actor, ctx.now(), {
@@ -76,8 +93,11 @@ export async function scanWork(
           rules,
           owners,
           matterOf: (id) => batch.context.matter(id),
+          ...(withPeriod ? {} : { unevaluatedKinds: PERIOD_KINDS }),
         }),
       );
+      result.exceptionsOpened += synced.opened;
+      result.exceptionsResolved += synced.resolved;
       for (const finding of findings) {
         const key = fingerprintOf(finding.ruleId, finding.entity, finding.entityDbId);
         finding.exception = synced.exceptions.get(key);

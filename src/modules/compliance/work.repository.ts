@@ -223,7 +223,15 @@ export function findExpense(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('expense as e')
     .innerJoin('matter as m', 'm.id', 'e.matter_id')
-    .select(['e.id', 'e.matter_id', 'e.expense_date', 'e.status', 'e.active', 'm.client_id'])
+    .select([
+      'e.id',
+      'e.matter_id',
+      'e.timekeeper_id',
+      'e.expense_date',
+      'e.status',
+      'e.active',
+      'm.client_id',
+    ])
     .where('e.id', '=', id)
     .executeTakeFirst();
 }

@@ -9,6 +9,7 @@ import {
   expensePageSchema,
   expenseSchema,
   expenseUpdateSchema,
+  expenseWithFindingsSchema,
 } from './expenses.schemas.js';
 import * as service from './expenses.service.js';
 
@@ -45,7 +46,7 @@ export const expenseRoutes: RegisterRoutes = async (api, { ctx }) => {
       tags,
       summary: 'Record a draft expense',
       body: expenseCreateSchema,
-      response: { 201: expenseSchema, ...errorResponses },
+      response: { 201: expenseWithFindingsSchema, ...errorResponses },
     },
     handler: async (request, reply) =>
       reply.code(201).send(await service.createExpense(ctx, actorOf(request), request.body)),
@@ -58,7 +59,7 @@ export const expenseRoutes: RegisterRoutes = async (api, { ctx }) => {
       summary: 'Correct an expense that is not billed (send the version you read)',
       params: idParamsSchema,
       body: expenseUpdateSchema,
-      response: { 200: expenseSchema, ...errorResponses },
+      response: { 200: expenseWithFindingsSchema, ...errorResponses },
     },
     handler: (request) =>
       service.updateExpense(ctx, actorOf(request), request.params.id, request.body),
@@ -81,10 +82,11 @@ export const expenseRoutes: RegisterRoutes = async (api, { ctx }) => {
     config: { policy: { action: 'update', resource: 'expense' } },
     schema: {
       tags,
-      summary: 'Release a draft expense to billing',
+      summary:
+        'Release a draft expense to billing (409 RELEASE_BLOCKED while a block finding is open)',
       params: idParamsSchema,
       body: versionBodySchema,
-      response: { 200: expenseSchema, ...errorResponses },
+      response: { 200: expenseWithFindingsSchema, ...errorResponses },
     },
     handler: (request) =>
       service.releaseExpense(ctx, actorOf(request), request.params.id, request.body.version),

@@ -11,6 +11,7 @@ import {
   versionField,
 } from '../../http/fields.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
+import { workFindingSchema } from '../compliance/findings.schemas.js';
 
 export const expenseSchema = z.object({
   id: z.number().int(),
@@ -33,6 +34,14 @@ export const expenseSchema = z.object({
   updated_at: z.date(),
 });
 export type ExpenseDto = z.infer<typeof expenseSchema>;
+
+/** A saved expense with what the client's guidelines say about it now. */
+export const expenseWithFindingsSchema = expenseSchema.extend({
+  findings: z
+    .array(workFindingSchema)
+    .describe("The expense's findings under the active guidelines."),
+});
+export type ExpenseWithFindings = z.infer<typeof expenseWithFindingsSchema>;
 
 const editableFields = {
   matter_code: codeField,

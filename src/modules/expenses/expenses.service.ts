@@ -4,7 +4,7 @@ import type { AppContext } from '../../config/context.js';
 import type { DB, ExpenseTable } from '../../db/schema.js';
 import { updateVersioned } from '../../db/versioned.js';
 import type { FieldIssue } from '../../domain/errors.js';
-import { conflict, notFound, validationError } from '../../domain/errors.js';
+import { conflict, notFound, staleVersion, validationError } from '../../domain/errors.js';
 import {
   extendedAmount,
   formatMoney,
@@ -16,6 +16,8 @@ import type { Actor } from '../../domain/policy.js';
 import type { WorkStatus } from '../../domain/roles.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { checkExpense } from '../compliance/check-work.js';
+import { blockingFindings, releaseBlocked, toFindingDto } from '../compliance/findings.schemas.js';
 import { ownWorkTimekeeperId } from '../matters/matter-access.js';
 import { resolveWorkMatter, resolveWorkTimekeeper } from '../shared/work-references.js';
 import * as repo from './expenses.repository.js';
@@ -25,6 +27,7 @@ import type {
   ExpenseDto,
   ExpenseListQuery,
   ExpenseUpdate,
+  ExpenseWithFindings,
 } from './expenses.schemas.js';
 
 /** Quantities are stored as numeric(10,2) and computed on in hundredths. */
@@ -80,7 +83,7 @@ export async function createExpense(
   ctx: AppContext,
   actor: Actor,
   input: ExpenseCreate,
-): Promise<ExpenseDto> {
+): Promise<ExpenseWithFindings> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const issues: FieldIssue[] = [];
@@ -111,7 +114,8 @@ export async function createExpense(
       { action: 'expense.create', entityType: 'expense', entityId: id, after: row },
       now,
     );
-    return toDto(row);
+    const findings = await checkExpense(trx, actor, id, now);
+    return { ...toDto(row), findings: findings.map(toFindingDto) };
   });
 }
 
@@ -122,7 +126,7 @@ async function changeExpense(
   version: number,
   action: string,
   decide: (before: ExpenseRow, trx: Kysely<DB>) => Promise<Updateable<ExpenseTable>>,
-): Promise<ExpenseDto> {
+): Promise<ExpenseWithFindings> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findVisibleExpense(trx, actor, id);
@@ -136,7 +140,12 @@ async function changeExpense(
       { action, entityType: 'expense', entityId: id, before, after },
       now,
     );
-    return toDto(after);
+    // The old day is re-judged too: a moved expense may no longer duplicate one left behind.
+    const findings = await checkExpense(trx, actor, id, now, {
+      date: before.expense_date,
+      matterId: before.matter_id,
+    });
+    return { ...toDto(after), findings: findings.map(toFindingDto) };
   });
 }
 
@@ -146,7 +155,7 @@ export async function updateExpense(
   actor: Actor,
   id: number,
   input: ExpenseUpdate,
-): Promise<ExpenseDto> {
+): Promise<ExpenseWithFindings> {
   const { version, matter_code, quantity, unit_cost, ...plain } = input;
   return changeExpense(ctx, actor, id, version, 'expense.update', async (before, trx) => {
     refuseBilled(before);
@@ -179,20 +188,42 @@ export async function deactivateExpense(
   });
 }
 
-/** Releases a draft expense to billing. */
+/**
+ * Releases a draft expense to billing, unless a block finding is open on it (409
+ * RELEASE_BLOCKED listing the findings). The check is stored either way.
+ */
 export async function releaseExpense(
   ctx: AppContext,
   actor: Actor,
   id: number,
   version: number,
-): Promise<ExpenseDto> {
-  return changeExpense(ctx, actor, id, version, 'expense.release', async (before) => {
+): Promise<ExpenseWithFindings> {
+  const now = ctx.now();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const before = await repo.findVisibleExpense(trx, actor, id);
+    if (!before) throw expenseNotFound(id);
+    if (before.version !== version) throw staleVersion('expense', version, before.version);
     if (before.status !== 'draft' || !before.active)
       throw conflict(
         'EXPENSE_NOT_DRAFT',
         `Only an active draft can be released; expense ${before.expense_id} is ${before.active ? before.status : 'inactive'}.`,
         { status: before.status },
       );
-    return { status: 'released', released_at: ctx.now() };
+    const findings = await checkExpense(trx, actor, id, now);
+    if (blockingFindings(findings).length > 0)
+      return { blocked: findings, expenseId: before.expense_id, expense: null };
+    const changes = { status: 'released', released_at: now };
+    await updateVersioned(trx, 'expense', id, version, changes, 'EXPENSE_NOT_FOUND', now);
+    const after = (await repo.findVisibleExpense(trx, actor, id))!;
+    await appendAuditEvent(
+      trx,
+      actor,
+      { action: 'expense.release', entityType: 'expense', entityId: id, before, after },
+      now,
+    );
+    return { expense: { ...toDto(after), findings: findings.map(toFindingDto) } };
   });
+  if (outcome.expense === null)
+    throw releaseBlocked(`Expense ${outcome.expenseId}`, outcome.blocked);
+  return outcome.expense;
 }

@@ -3,10 +3,12 @@ import type { FieldIssue } from '../../domain/errors.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { isAllowed } from '../../domain/policy.js';
+import { withDb } from '../../config/context.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { checkImportedWork, ImportedWork } from '../compliance/check-imported-work.js';
 import { RowReader } from './cells.js';
 import type { ImportOptions, ImportSummary } from './import.service.js';
-import type { Changed, KindDefinition, Row } from './kind.js';
+import type { Changed, KindDefinition, Row, WorkPlace } from './kind.js';
 import { FIELD_COUNT } from './kind.js';
 import { References } from './references.js';
 
@@ -60,6 +62,8 @@ export async function runImport<V, W, E, C>(
     const keyColumn = definition.keyColumns[0]!;
     let buffer: Row<V>[] = [];
     let inFlight: Promise<void> = Promise.resolve();
+    const work = definition.work;
+    const written = work === undefined ? null : new ImportedWork(work.entity);
 
     const flush = async (rows: Row<V>[]) => {
       if (rows.length === 0) return;
@@ -92,6 +96,10 @@ export async function runImport<V, W, E, C>(
       if (writing()) {
         if (inserts.length) await definition.insert(trx, inserts, now, options);
         if (updates.length) await definition.update(trx, updates, now);
+        if (written !== null) {
+          for (const value of inserts) note(written, work!.place(value));
+          for (const change of updates) note(written, work!.place(change.value));
+        }
       }
       summary.inserted += inserts.length;
       summary.updated += updates.length;
@@ -147,6 +155,10 @@ export async function runImport<V, W, E, C>(
     // Throwing inside the transaction also undoes the chunks written before the first error.
     if (!writing()) throw invalidFile(definition.kind, summary);
     summary.skipped = summary.rows - summary.inserted - summary.updated - summary.unchanged;
+    if (written !== null) {
+      const findings = await checkImportedWork(withDb(ctx, trx), actor, written);
+      if (findings !== undefined) summary.findings = findings;
+    }
     await appendAuditEvent(
       trx,
       actor,
@@ -168,6 +180,10 @@ export async function runImport<V, W, E, C>(
     );
   });
   return summary;
+}
+
+function note(written: ImportedWork, place: WorkPlace): void {
+  written.add(place.matterId, place.date, place.externalId);
 }
 
 function invalidFile(kind: string, summary: ImportSummary): AppError {

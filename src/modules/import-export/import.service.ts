@@ -39,6 +39,11 @@ export interface ImportSummary {
   unchanged: number;
   skipped: number;
   errors: FieldIssue[];
+  /**
+   * Time entries and expenses only, when a guideline applies to the imported work: findings on
+   * the written rows by severity (they are also stored as exceptions).
+   */
+  findings?: { block: number; warn: number; adjust: number };
 }
 
 /** The CSV header of each kind, in the order exports write it. */

@@ -59,8 +59,20 @@ export interface KindDefinition<V, W, E, C = number> {
   compare(existing: E, value: W): Comparison;
   insert(db: Kysely<DB>, values: readonly W[], now: Date, options: ImportOptions): Promise<void>;
   update(db: Kysely<DB>, changes: readonly Changed<W, E>[], now: Date): Promise<void>;
+  /**
+   * For recorded work (time entries, expenses): where a written row lies, so the guideline
+   * checks can judge the affected days once the file is written.
+   */
+  work?: { entity: 'time_entry' | 'expense'; place(value: W): WorkPlace };
   /** One export page in column order, after the cursor `after` (null = from the start). */
   exportPage(db: Kysely<DB>, after: C | null, limit: number): Promise<ExportPage<C>>;
+}
+
+/** Where a written entry or expense lies: its matter, date and external id. */
+export interface WorkPlace {
+  matterId: number;
+  date: string;
+  externalId: string;
 }
 
 /** A file row that changes a stored row. */

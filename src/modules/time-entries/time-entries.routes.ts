@@ -9,6 +9,7 @@ import {
   timeEntryPageSchema,
   timeEntrySchema,
   timeEntryUpdateSchema,
+  timeEntryWithFindingsSchema,
 } from './time-entries.schemas.js';
 import * as service from './time-entries.service.js';
 
@@ -45,7 +46,7 @@ export const timeEntryRoutes: RegisterRoutes = async (api, { ctx }) => {
       tags,
       summary: 'Record a draft time entry',
       body: timeEntryCreateSchema,
-      response: { 201: timeEntrySchema, ...errorResponses },
+      response: { 201: timeEntryWithFindingsSchema, ...errorResponses },
     },
     handler: async (request, reply) =>
       reply.code(201).send(await service.createTimeEntry(ctx, actorOf(request), request.body)),
@@ -58,7 +59,7 @@ export const timeEntryRoutes: RegisterRoutes = async (api, { ctx }) => {
       summary: 'Correct a time entry that is not billed (send the version you read)',
       params: idParamsSchema,
       body: timeEntryUpdateSchema,
-      response: { 200: timeEntrySchema, ...errorResponses },
+      response: { 200: timeEntryWithFindingsSchema, ...errorResponses },
     },
     handler: (request) =>
       service.updateTimeEntry(ctx, actorOf(request), request.params.id, request.body),
@@ -81,10 +82,11 @@ export const timeEntryRoutes: RegisterRoutes = async (api, { ctx }) => {
     config: { policy: { action: 'update', resource: 'time_entry' } },
     schema: {
       tags,
-      summary: 'Release a draft time entry to billing',
+      summary:
+        'Release a draft time entry to billing (409 RELEASE_BLOCKED while a block finding is open)',
       params: idParamsSchema,
       body: versionBodySchema,
-      response: { 200: timeEntrySchema, ...errorResponses },
+      response: { 200: timeEntryWithFindingsSchema, ...errorResponses },
     },
     handler: (request) =>
       service.releaseTimeEntry(ctx, actorOf(request), request.params.id, request.body.version),

@@ -10,6 +10,7 @@ import {
   versionField,
 } from '../../http/fields.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
+import { workFindingSchema } from '../compliance/findings.schemas.js';
 
 export const timeEntrySchema = z.object({
   id: z.number().int(),
@@ -34,6 +35,14 @@ export const timeEntrySchema = z.object({
   updated_at: z.date(),
 });
 export type TimeEntryDto = z.infer<typeof timeEntrySchema>;
+
+/** A saved time entry with what the client's guidelines say about it now. */
+export const timeEntryWithFindingsSchema = timeEntrySchema.extend({
+  findings: z
+    .array(workFindingSchema)
+    .describe("The entry's findings under the active guidelines."),
+});
+export type TimeEntryWithFindings = z.infer<typeof timeEntryWithFindingsSchema>;
 
 const editableFields = {
   matter_code: codeField,

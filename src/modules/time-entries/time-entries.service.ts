@@ -4,12 +4,14 @@ import type { AppContext } from '../../config/context.js';
 import type { DB, TimeEntryTable } from '../../db/schema.js';
 import { updateVersioned } from '../../db/versioned.js';
 import type { FieldIssue } from '../../domain/errors.js';
-import { conflict, notFound, validationError } from '../../domain/errors.js';
+import { conflict, notFound, staleVersion, validationError } from '../../domain/errors.js';
 import { formatHours, formatMoney, parseHours } from '../../domain/money.js';
 import type { Actor } from '../../domain/policy.js';
 import type { WorkStatus } from '../../domain/roles.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { checkTimeEntry } from '../compliance/check-work.js';
+import { blockingFindings, releaseBlocked, toFindingDto } from '../compliance/findings.schemas.js';
 import { resolveWorkMatter, resolveWorkTimekeeper } from '../shared/work-references.js';
 import * as repo from './time-entries.repository.js';
 import type { TimeEntryRow } from './time-entries.repository.js';
@@ -18,6 +20,7 @@ import type {
   TimeEntryDto,
   TimeEntryListQuery,
   TimeEntryUpdate,
+  TimeEntryWithFindings,
 } from './time-entries.schemas.js';
 
 function toDto(row: TimeEntryRow): TimeEntryDto {
@@ -63,7 +66,7 @@ export async function createTimeEntry(
   ctx: AppContext,
   actor: Actor,
   input: TimeEntryCreate,
-): Promise<TimeEntryDto> {
+): Promise<TimeEntryWithFindings> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const issues: FieldIssue[] = [];
@@ -91,7 +94,8 @@ export async function createTimeEntry(
       { action: 'time_entry.create', entityType: 'time_entry', entityId: id, after: row },
       now,
     );
-    return toDto(row);
+    const findings = await checkTimeEntry(trx, actor, id, now);
+    return { ...toDto(row), findings: findings.map(toFindingDto) };
   });
 }
 
@@ -102,7 +106,7 @@ async function changeTimeEntry(
   version: number,
   action: string,
   decide: (before: TimeEntryRow, trx: Kysely<DB>) => Promise<Updateable<TimeEntryTable>>,
-): Promise<TimeEntryDto> {
+): Promise<TimeEntryWithFindings> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findVisibleTimeEntry(trx, actor, id);
@@ -116,7 +120,13 @@ async function changeTimeEntry(
       { action, entityType: 'time_entry', entityId: id, before, after },
       now,
     );
-    return toDto(after);
+    // The entry's old day is re-judged too: moving hours away can clear a neighbour's finding.
+    const findings = await checkTimeEntry(trx, actor, id, now, {
+      date: before.work_date,
+      matterId: before.matter_id,
+      timekeeperId: before.timekeeper_id,
+    });
+    return { ...toDto(after), findings: findings.map(toFindingDto) };
   });
 }
 
@@ -126,7 +136,7 @@ export async function updateTimeEntry(
   actor: Actor,
   id: number,
   input: TimeEntryUpdate,
-): Promise<TimeEntryDto> {
+): Promise<TimeEntryWithFindings> {
   const { version, matter_code, hours, ...plain } = input;
   return changeTimeEntry(ctx, actor, id, version, 'time_entry.update', async (before, trx) => {
     refuseBilled(before);
@@ -151,20 +161,43 @@ export async function deactivateTimeEntry(
   });
 }
 
-/** Releases a draft time entry to billing. */
+/**
+ * Releases a draft time entry to billing, unless a block finding is open on it (409
+ * RELEASE_BLOCKED listing the findings). The check is stored either way, so the exceptions
+ * that stop the release are there for their owners to see.
+ */
 export async function releaseTimeEntry(
   ctx: AppContext,
   actor: Actor,
   id: number,
   version: number,
-): Promise<TimeEntryDto> {
-  return changeTimeEntry(ctx, actor, id, version, 'time_entry.release', async (before) => {
+): Promise<TimeEntryWithFindings> {
+  const now = ctx.now();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const before = await repo.findVisibleTimeEntry(trx, actor, id);
+    if (!before) throw entryNotFound(id);
+    if (before.version !== version) throw staleVersion('time entry', version, before.version);
     if (before.status !== 'draft' || !before.active)
       throw conflict(
         'TIME_ENTRY_NOT_DRAFT',
         `Only an active draft can be released; time entry ${before.entry_id} is ${before.active ? before.status : 'inactive'}.`,
         { status: before.status },
       );
-    return { status: 'released', released_at: ctx.now() };
+    const findings = await checkTimeEntry(trx, actor, id, now);
+    if (blockingFindings(findings).length > 0)
+      return { blocked: findings, entryId: before.entry_id, entry: null };
+    const changes = { status: 'released', released_at: now };
+    await updateVersioned(trx, 'time_entry', id, version, changes, 'TIME_ENTRY_NOT_FOUND', now);
+    const after = (await repo.findVisibleTimeEntry(trx, actor, id))!;
+    await appendAuditEvent(
+      trx,
+      actor,
+      { action: 'time_entry.release', entityType: 'time_entry', entityId: id, before, after },
+      now,
+    );
+    return { entry: { ...toDto(after), findings: findings.map(toFindingDto) } };
   });
+  if (outcome.entry === null)
+    throw releaseBlocked(`Time entry ${outcome.entryId}`, outcome.blocked);
+  return outcome.entry;
 }

@@ -161,6 +161,10 @@ export const expenses = defineKind<ExpenseRow, ExpenseRow, StoredExpense>({
   async update(db, changes, now) {
     await updateById(db, 'expense', RECORDED, changes, now);
   },
+  work: {
+    entity: 'expense',
+    place: (r) => ({ matterId: r.matterId, date: r.expenseDate, externalId: r.expenseId }),
+  },
   async exportPage(db, after, limit) {
     const rows = await db
       .selectFrom('expense as e')

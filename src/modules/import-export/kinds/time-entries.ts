@@ -199,6 +199,10 @@ export const timeEntries = defineKind<TimeEntryRow, TimeEntryRow, StoredTimeEntr
       now,
     );
   },
+  work: {
+    entity: 'time_entry',
+    place: (r) => ({ matterId: r.matterId, date: r.workDate, externalId: r.entryId }),
+  },
   async exportPage(db, after, limit) {
     const rows = await db
       .selectFrom('time_entry as te')
