@@ -1,0 +1,134 @@
+/**
+ * (d) of the rules benchmark: the entry-create endpoint under a fixed load. The HTTP app runs in
+ * this process on a random port against the loaded database; a billing coordinator signs in and
+ * autocannon sends POST /api/v1/time-entries at a fixed rate, each request a new entry on a
+ * timekeeper-day that already holds the timekeeper's other entries, so the save-time check sees
+ * real neighbours.
+ */
+import autocannon, { type Result } from 'autocannon';
+import type { AppContext } from '../config/context.js';
+import { SYSTEM_ACTOR } from '../domain/policy.js';
+import { buildApp } from '../http/app.js';
+import { createUser } from '../modules/users/users.service.js';
+import type { SyntheticFirm } from './synthetic-firm.js';
+
+/** Requests per second and seconds of load; MATTERFLOW_BENCH_SAVE_SECONDS shortens a quick run. */
+const RATE = 200;
+const DURATION = Number(process.env.MATTERFLOW_BENCH_SAVE_SECONDS ?? '15');
+const EMAIL = 'bench.coordinator@example.com';
+const PASSWORD = 'bench-coordinator-password';
+
+export interface SaveLatency {
+  summary: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+/** The n-th request's body: a 0.5 h entry by one timekeeper on one of their matters and days. */
+function entryBody(firm: SyntheticFirm, n: number): string {
+  const timekeeper = firm.timekeepers[n % firm.timekeepers.length]!;
+  // Closed matters take no new work; the entry goes to the timekeeper's first open one.
+  const open = timekeeper.matters.filter((m) => m.closedOn === null);
+  const matter = open.length > 0 ? open[n % open.length]! : firm.matters.find((m) => !m.closedOn)!;
+  return JSON.stringify({
+    entry_id: `LOAD-${n}`,
+    timekeeper_code: timekeeper.code,
+    matter_code: matter.code,
+    work_date: firm.workDays[n % firm.workDays.length],
+    hours: '0.5',
+    narrative: 'Draft responses and objections to third set of requests for admission',
+    task_code: 'L310',
+    activity_code: 'A103',
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Drives the endpoint at RATE requests/s for DURATION seconds and summarizes the latencies. */
+export async function measureSaveLatency(
+  ctx: AppContext,
+  firm: SyntheticFirm,
+  out: (line: string) => void,
+  label: string,
+): Promise<SaveLatency> {
+  await createUser(ctx, SYSTEM_ACTOR, {
+    email: EMAIL,
+    name: 'Benchmark Coordinator',
+    roles: ['billing_coordinator'],
+    password: PASSWORD,
+  });
+  const app = await buildApp({ ctx });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const signIn = await fetch(`${url}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0];
+    if (!signIn.ok || cookie === undefined) throw new Error(`sign-in failed: ${signIn.status}`);
+    // One request by hand first: a broken endpoint should fail loudly, not as 3,000 errors.
+    const probe = await fetch(`${url}/api/v1/time-entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: entryBody(firm, 0),
+    });
+    if (probe.status !== 201)
+      throw new Error(`create failed: ${probe.status} ${await probe.text()}`);
+
+    let sequence = 1;
+    const latencies: number[] = [];
+    const failures: string[] = [];
+    const result = await new Promise<Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url,
+          connections: 10,
+          duration: DURATION,
+          overallRate: RATE,
+          headers: { 'content-type': 'application/json', cookie },
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/time-entries',
+              setupRequest: (request) => ({ ...request, body: entryBody(firm, sequence++) }),
+              onResponse: (status: number, body: string) => {
+                if (status !== 201 && failures.length < 3) failures.push(`${status} ${body}`);
+              },
+            },
+          ],
+        },
+        (error, done) => (error ? reject(error) : resolve(done)),
+      );
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status === 201) latencies.push(ms);
+      });
+    });
+    latencies.sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const rps = latencies.length / result.duration;
+    const errors = result.errors + result.timeouts + result.non2xx;
+    out(
+      `(d) ${label}: ${latencies.length} entries created in ${result.duration} s (${rps.toFixed(0)} req/s, target ${RATE}); ` +
+        `latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; ` +
+        `autocannon (corrected for coordinated omission) p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ` +
+        `${errors} errors/non-2xx (${JSON.stringify(result.statusCodeStats)})`,
+    );
+    for (const failure of failures) out(`    failed: ${failure.slice(0, 300)}`);
+    return {
+      summary: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms at ${rps.toFixed(0)} req/s, ${errors} errors`,
+      p50,
+      p99,
+      rps,
+      errors,
+    };
+  } finally {
+    await app.close();
+  }
+}
