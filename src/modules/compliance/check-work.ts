@@ -15,6 +15,7 @@ import { hasEntryRules, loadClientRules, type ClientRules } from './rules-for-cl
 import { attachRefs, fingerprintOf, type ScanFinding } from './scan-finding.js';
 import { isUnbilled, WorkContext, type WorkRef } from './work-input.js';
 import { buildBatch, type WorkBatch } from './work-loader.js';
+import * as days from './work-days.repository.js';
 import * as repo from './work.repository.js';
 
 /** Where a changed entry was before the change, so its old day's neighbours are re-judged. */
@@ -36,7 +37,7 @@ export async function checkTimeEntry(
   now: Date,
   previous?: PreviousPlace,
 ): Promise<ScanFinding[]> {
-  const entry = await repo.findEntry(trx, entryId);
+  const entry = await days.findEntry(trx, entryId);
   if (entry === undefined) return [];
   const self: WorkRef = {
     entity: 'time_entry',
@@ -50,7 +51,7 @@ export async function checkTimeEntry(
   const places = [{ date: entry.work_date, matterId: entry.matter_id, tk: entry.timekeeper_id }];
   if (previous) places.push({ ...previous, tk: previous.timekeeperId ?? entry.timekeeper_id });
   // Two hops: the entry's neighbours are re-judged too, so load their neighbours as well.
-  const first = await repo.findEntriesOfDays(
+  const first = await days.findEntriesOfDays(
     trx,
     entry.client_id,
     unique(places.map((p) => p.date)),
@@ -61,7 +62,7 @@ export async function checkTimeEntry(
   const rows =
     judged.length === 0
       ? []
-      : await repo.findEntriesOfDays(
+      : await days.findEntriesOfDays(
           trx,
           entry.client_id,
           unique(judged.map((r) => r.work_date)),
@@ -82,7 +83,7 @@ export async function checkExpense(
   now: Date,
   previous?: PreviousPlace,
 ): Promise<ScanFinding[]> {
-  const expense = await repo.findExpense(trx, expenseId);
+  const expense = await days.findExpense(trx, expenseId);
   if (expense === undefined) return [];
   const self: WorkRef = {
     entity: 'expense',
@@ -95,7 +96,7 @@ export async function checkExpense(
   const places = [{ date: expense.expense_date, matterId: expense.matter_id }];
   if (previous) places.push(previous);
   // Expense rules compare an expense only with the same matter's expenses that day: one hop.
-  const rows = await repo.findExpensesOfDays(
+  const rows = await days.findExpensesOfDays(
     trx,
     unique(places.map((p) => p.date)),
     unique(places.map((p) => p.matterId)),

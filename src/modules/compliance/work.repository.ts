@@ -79,7 +79,8 @@ const MATTER_COLUMNS = [
   'billing_coordinator_id',
 ] as const;
 
-function selectEntries(db: Kysely<DB>) {
+/** Counted (active, not written-off) time entries with their timekeeper's code, class and rate. */
+export function selectEntries(db: Kysely<DB>) {
   return db
     .selectFrom('time_entry as te')
     .innerJoin('timekeeper as tk', 'tk.id', 'te.timekeeper_id')
@@ -106,7 +107,8 @@ function selectEntries(db: Kysely<DB>) {
     .where(sql<boolean>`te.${COUNTED}`);
 }
 
-function selectExpenses(db: Kysely<DB>) {
+/** Counted (active, not written-off) expenses. */
+export function selectExpenses(db: Kysely<DB>) {
   return db
     .selectFrom('expense as e')
     .select([
@@ -198,79 +200,6 @@ export function findExpensesInWindow(
     .where(sql<boolean>`e.matter_id = any(${[...matterIds]}::bigint[])`)
     .where('e.expense_date', '>=', from)
     .where('e.expense_date', '<=', to)
-    .orderBy('e.id')
-    .execute();
-}
-
-export function findEntry(db: Kysely<DB>, id: number) {
-  return db
-    .selectFrom('time_entry as te')
-    .innerJoin('matter as m', 'm.id', 'te.matter_id')
-    .select([
-      'te.id',
-      'te.matter_id',
-      'te.timekeeper_id',
-      'te.work_date',
-      'te.status',
-      'te.active',
-      'm.client_id',
-    ])
-    .where('te.id', '=', id)
-    .executeTakeFirst();
-}
-
-export function findExpense(db: Kysely<DB>, id: number) {
-  return db
-    .selectFrom('expense as e')
-    .innerJoin('matter as m', 'm.id', 'e.matter_id')
-    .select([
-      'e.id',
-      'e.matter_id',
-      'e.timekeeper_id',
-      'e.expense_date',
-      'e.status',
-      'e.active',
-      'm.client_id',
-    ])
-    .where('e.id', '=', id)
-    .executeTakeFirst();
-}
-
-/**
- * Counted entries of one client on `dates`: those of the listed timekeepers (on any of the
- * client's matters) and those on the listed matters. Each OR branch matches one index.
- */
-export function findEntriesOfDays(
-  db: Kysely<DB>,
-  clientId: number,
-  dates: readonly string[],
-  timekeeperIds: readonly number[],
-  matterIds: readonly number[],
-): Promise<WorkEntryRow[]> {
-  return selectEntries(db)
-    .where(sql<boolean>`te.work_date = any(${[...dates]}::date[])`)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`te.timekeeper_id = any(${[...timekeeperIds]}::bigint[])`,
-        sql<boolean>`te.matter_id = any(${[...matterIds]}::bigint[])`,
-      ]),
-    )
-    .where('te.matter_id', 'in', (eb) =>
-      eb.selectFrom('matter').select('id').where('client_id', '=', clientId),
-    )
-    .orderBy('te.id')
-    .execute();
-}
-
-/** Counted expenses on the given matters on the given dates. */
-export function findExpensesOfDays(
-  db: Kysely<DB>,
-  dates: readonly string[],
-  matterIds: readonly number[],
-): Promise<WorkExpenseRow[]> {
-  return selectExpenses(db)
-    .where(sql<boolean>`e.expense_date = any(${[...dates]}::date[])`)
-    .where(sql<boolean>`e.matter_id = any(${[...matterIds]}::bigint[])`)
     .orderBy('e.id')
     .execute();
 }
