@@ -50,6 +50,11 @@ export async function checkTimeEntry(
 
   const places = [{ date: entry.work_date, matterId: entry.matter_id, tk: entry.timekeeper_id }];
   if (previous) places.push({ ...previous, tk: previous.timekeeperId ?? entry.timekeeper_id });
+  await days.lockClientDays(
+    trx,
+    entry.client_id,
+    places.map((p) => p.date),
+  );
   // Two hops: the entry's neighbours are re-judged too, so load their neighbours as well.
   const first = await days.findEntriesOfDays(
     trx,
@@ -95,6 +100,11 @@ export async function checkExpense(
   if (rules === null) return [];
   const places = [{ date: expense.expense_date, matterId: expense.matter_id }];
   if (previous) places.push(previous);
+  await days.lockClientDays(
+    trx,
+    expense.client_id,
+    places.map((p) => p.date),
+  );
   // Expense rules compare an expense only with the same matter's expenses that day: one hop.
   const rows = await days.findExpensesOfDays(
     trx,

@@ -13,6 +13,26 @@ import {
   type WorkExpenseRow,
 } from './work.repository.js';
 
+/** Namespace of the advisory locks that order save-time checks of one client's day. */
+const CLIENT_DAY_LOCK = 7261002;
+
+/**
+ * Serializes save-time checks of the same client and work dates: two entries saved on one day
+ * at the same moment would otherwise each judge the day without the other (daily hours,
+ * duplicates, internal conferences). Dates are locked in order so two checks never deadlock.
+ */
+export async function lockClientDays(
+  db: Kysely<DB>,
+  clientId: number,
+  dates: string[],
+): Promise<void> {
+  for (const date of [...new Set(dates)].sort()) {
+    await sql`select pg_advisory_xact_lock(${CLIENT_DAY_LOCK}, hashtext(${`${clientId}:${date}`}))`.execute(
+      db,
+    );
+  }
+}
+
 export function findEntry(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('time_entry as te')
