@@ -82,34 +82,44 @@ export async function measureSaveLatency(
       throw new Error(`create failed: ${probe.status} ${await probe.text()}`);
 
     let sequence = 1;
-    const latencies: number[] = [];
-    const failures: string[] = [];
-    const result = await new Promise<Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url,
-          connections: 10,
-          duration: DURATION,
-          overallRate: RATE,
-          headers: { 'content-type': 'application/json', cookie },
-          requests: [
-            {
-              method: 'POST',
-              path: '/api/v1/time-entries',
-              setupRequest: (request) => ({ ...request, body: entryBody(firm, sequence++) }),
-              onResponse: (status: number, body: string) => {
-                if (status !== 201 && failures.length < 3) failures.push(`${status} ${body}`);
+    const load = async (connections: number, seconds: number, rate?: number) => {
+      const latencies: number[] = [];
+      const failures: string[] = [];
+      const result = await new Promise<Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url,
+            connections,
+            duration: seconds,
+            ...(rate === undefined ? {} : { overallRate: rate }),
+            headers: { 'content-type': 'application/json', cookie },
+            requests: [
+              {
+                method: 'POST',
+                path: '/api/v1/time-entries',
+                setupRequest: (request) => ({ ...request, body: entryBody(firm, sequence++) }),
+                onResponse: (status: number, body: string) => {
+                  if (status !== 201 && failures.length < 3) failures.push(`${status} ${body}`);
+                },
               },
-            },
-          ],
-        },
-        (error, done) => (error ? reject(error) : resolve(done)),
-      );
-      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-        if (status === 201) latencies.push(ms);
+            ],
+          },
+          (error, done) => (error ? reject(error) : resolve(done)),
+        );
+        instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+          if (status === 201) latencies.push(ms);
+        });
       });
-    });
-    latencies.sort((a, b) => a - b);
+      latencies.sort((a, b) => a - b);
+      return { result, latencies, failures };
+    };
+    // One request at a time first: the cost of one save with nothing queued in front of it.
+    const alone = await load(1, 5);
+    out(
+      `(d) ${label}: one request at a time: ${alone.latencies.length} entries in ${alone.result.duration} s, ` +
+        `p50 ${percentile(alone.latencies, 50).toFixed(1)} ms, p99 ${percentile(alone.latencies, 99).toFixed(1)} ms`,
+    );
+    const { result, latencies, failures } = await load(10, DURATION, RATE);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     const rps = latencies.length / result.duration;
