@@ -118,3 +118,18 @@ export async function updateById<W>(
     now,
   );
 }
+
+/**
+ * The status columns of newly imported work: entries and expenses come from the firm's time
+ * system ready for billing (released now) unless the import asks for drafts.
+ */
+export function workStatusConstants(
+  workStatus: 'draft' | 'released' | undefined,
+  now: Date,
+): { name: string; type: 'text' | 'timestamptz'; value: unknown }[] {
+  const status = workStatus ?? 'released';
+  return [
+    { name: 'status', type: 'text', value: status },
+    { name: 'released_at', type: 'timestamptz', value: status === 'released' ? now : null },
+  ];
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { extendedAmount, formatMoney, formatScaled, parseScaled } from '../../../domain/money.js';
 import type { BulkColumn } from '../bulk.js';
-import { insertRows, updateById } from '../bulk.js';
+import { insertRows, workStatusConstants, updateById } from '../bulk.js';
 import { cell } from '../cells.js';
 import { defineKind } from '../kind.js';
 
@@ -145,17 +145,12 @@ export const expenses = defineKind<ExpenseRow, ExpenseRow, StoredExpense>({
     return 'changed';
   },
   async insert(db, values, now, options) {
-    const status = options.workStatus ?? 'released';
-    const releasedAt = status === 'released' ? now : null;
     await insertRows(
       db,
       'expense',
       [{ name: 'expense_id', type: 'text', value: (r) => r.expenseId }, ...RECORDED],
       values,
-      [
-        { name: 'status', type: 'text', value: status },
-        { name: 'released_at', type: 'timestamptz', value: releasedAt },
-      ],
+      workStatusConstants(options.workStatus, now),
     );
   },
   async update(db, changes, now) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { formatHours, parseHours } from '../../../domain/money.js';
 import type { BulkColumn } from '../bulk.js';
-import { insertRows, updateRows } from '../bulk.js';
+import { insertRows, workStatusConstants, updateRows } from '../bulk.js';
 import { cell, yesNo } from '../cells.js';
 import { defineKind } from '../kind.js';
 
@@ -164,18 +164,12 @@ export const timeEntries = defineKind<TimeEntryRow, TimeEntryRow, StoredTimeEntr
     return 'changed';
   },
   async insert(db, values, now, options) {
-    // Entries come from the firm's time system ready for billing unless told otherwise.
-    const status = options.workStatus ?? 'released';
-    const releasedAt = status === 'released' ? now : null;
     await insertRows(
       db,
       'time_entry',
       [{ name: 'entry_id', type: 'text', value: (r) => r.entryId }, ...RECORDED],
       values,
-      [
-        { name: 'status', type: 'text', value: status },
-        { name: 'released_at', type: 'timestamptz', value: releasedAt },
-      ],
+      workStatusConstants(options.workStatus, now),
     );
   },
   async update(db, changes, now) {
