@@ -6,7 +6,7 @@ import type { Role } from '../../domain/roles.js';
 import { isRole } from '../../domain/roles.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import * as repo from './auth.repository.js';
-import { verifyPassword } from './password.js';
+import { hashPassword, verifyPassword } from './password.js';
 
 /** Sessions slide forward with use, up to an absolute lifetime from sign-in. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
@@ -33,6 +33,12 @@ function toActor(
   };
 }
 
+let decoy: Promise<string> | null = null;
+function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+}
+
 const INVALID_CREDENTIALS = new AppError(
   'unauthenticated',
   'INVALID_CREDENTIALS',
@@ -46,8 +52,10 @@ export async function signIn(
   password: string,
 ): Promise<{ token: string; actor: Actor; name: string }> {
   const user = await repo.findUserByEmail(ctx.db, email);
-  const ok = user?.password_hash ? await verifyPassword(password, user.password_hash) : false;
-  if (!user || !ok || !user.active) throw INVALID_CREDENTIALS;
+  // Hash even when there is nothing to compare against, so response time does not reveal
+  // which email addresses have accounts.
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
+  if (!user?.password_hash || !ok || !user.active) throw INVALID_CREDENTIALS;
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
   const actor = toActor(user, 'session');
