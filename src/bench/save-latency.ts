@@ -1,16 +1,41 @@
 /**
  * (d) of the rules benchmark: the entry-create endpoint under a fixed load. The HTTP app runs in
  * this process on a random port against the loaded database; a billing coordinator signs in and
- * autocannon sends POST /api/v1/time-entries at a fixed rate, each request a new entry on a
+ * autocannon, in a separate process, sends POST /api/v1/time-entries at a fixed rate, each request a new entry on a
  * timekeeper-day that already holds the timekeeper's other entries, so the save-time check sees
  * real neighbours.
  */
-import autocannon, { type Result } from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../config/context.js';
 import { SYSTEM_ACTOR } from '../domain/policy.js';
 import { buildApp } from '../http/app.js';
 import { createUser } from '../modules/users/users.service.js';
+import type { LoadJob, LoadOutcome } from './save-load.js';
 import type { SyntheticFirm } from './synthetic-firm.js';
+
+/** Runs the load generator in its own process and returns what it measured. */
+async function runLoadGenerator(job: LoadJob): Promise<LoadOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'matterflow-load-'));
+  const jobFile = join(dir, 'job.json');
+  writeFileSync(jobFile, JSON.stringify(job));
+  try {
+    const script = fileURLToPath(new URL('./save-load.js', import.meta.url));
+    const child = spawn(process.execPath, [script, jobFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`load generator exited with ${code}`);
+    return JSON.parse(stdout) as LoadOutcome;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Requests per second and seconds of load; MATTERFLOW_BENCH_SAVE_SECONDS shortens a quick run. */
 const RATE = 200;
@@ -83,35 +108,20 @@ export async function measureSaveLatency(
 
     let sequence = 1;
     const load = async (connections: number, seconds: number, rate?: number) => {
-      const latencies: number[] = [];
-      const failures: string[] = [];
-      const result = await new Promise<Result>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url,
-            connections,
-            duration: seconds,
-            ...(rate === undefined ? {} : { overallRate: rate }),
-            headers: { 'content-type': 'application/json', cookie },
-            requests: [
-              {
-                method: 'POST',
-                path: '/api/v1/time-entries',
-                setupRequest: (request) => ({ ...request, body: entryBody(firm, sequence++) }),
-                onResponse: (status: number, body: string) => {
-                  if (status !== 201 && failures.length < 3) failures.push(`${status} ${body}`);
-                },
-              },
-            ],
-          },
-          (error, done) => (error ? reject(error) : resolve(done)),
-        );
-        instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-          if (status === 201) latencies.push(ms);
-        });
-      });
-      latencies.sort((a, b) => a - b);
-      return { result, latencies, failures };
+      // Every request records a new entry: enough distinct bodies for the whole run.
+      const count = Math.ceil((rate ?? 500) * seconds * 1.2) + 100;
+      const bodies = Array.from({ length: count }, () => entryBody(firm, sequence++));
+      const job: LoadJob = {
+        url,
+        cookie,
+        path: '/api/v1/time-entries',
+        bodies,
+        connections,
+        seconds,
+        ...(rate === undefined ? {} : { rate }),
+      };
+      const outcome = await runLoadGenerator(job);
+      return { result: outcome, latencies: outcome.latencies, failures: outcome.failures };
     };
     // One request at a time first: the cost of one save with nothing queued in front of it.
     const alone = await load(1, 5);
@@ -123,12 +133,12 @@ export async function measureSaveLatency(
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     const rps = latencies.length / result.duration;
-    const errors = result.errors + result.timeouts + result.non2xx;
+    const errors = result.errors;
     out(
       `(d) ${label}: ${latencies.length} entries created in ${result.duration} s (${rps.toFixed(0)} req/s, target ${RATE}); ` +
         `latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; ` +
-        `autocannon (corrected for coordinated omission) p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ` +
-        `${errors} errors/non-2xx (${JSON.stringify(result.statusCodeStats)})`,
+        `autocannon (corrected for coordinated omission) p50 ${result.corrected.p50} ms, p99 ${result.corrected.p99} ms; ` +
+        `${errors} errors/non-2xx (${JSON.stringify(result.statusCodes)})`,
     );
     for (const failure of failures) out(`    failed: ${failure.slice(0, 300)}`);
     return {
