@@ -1,0 +1,4 @@
+/** The invoice workflow: states and transitions as data, routing, and stage SLAs. */
+export * from './guards.js';
+export * from './invoice-states.js';
+export * from './plan-transition.js';
