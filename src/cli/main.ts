@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
@@ -36,6 +37,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerCheck,
   registerLedes,
   registerGuidelines,
+  registerAudit,
 ];
 
 /** Runs the CLI and returns the exit code. */

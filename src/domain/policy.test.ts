@@ -42,6 +42,17 @@ describe('the policy table', () => {
     }
   });
 
+  it('lets only admins and legal ops read the audit trail, and nobody change it', () => {
+    for (const role of ROLES) {
+      expect(isAllowed(actor([role]), 'read', 'audit_event')).toBe(
+        role === 'admin' || role === 'legal_ops',
+      );
+      for (const action of ACTIONS.filter((a) => a !== 'read')) {
+        expect(isAllowed(actor([role]), action, 'audit_event')).toBe(false);
+      }
+    }
+  });
+
   it('grants the union of a user’s roles', () => {
     expect(isAllowed(actor(['timekeeper', 'approver']), 'read', 'rate')).toBe(true);
   });

@@ -16,6 +16,7 @@ export const RESOURCES = [
   'guideline_exception',
   'utbms_code',
   'ledes_file',
+  'audit_event',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -80,6 +81,8 @@ export const POLICY: Record<Role, Grants> = {
     guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
+    // The audit trail spans every matter, walled ones too: only the firm's custodians read it.
+    audit_event: READ,
   },
   legal_ops: {
     client: MANAGE,
@@ -96,6 +99,7 @@ export const POLICY: Record<Role, Grants> = {
     guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
+    audit_event: READ,
   },
   billing_coordinator: {
     client: ['read', 'export'],

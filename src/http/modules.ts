@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { exceptionRoutes } from '../modules/compliance/exceptions.routes.js';
@@ -37,4 +38,5 @@ export const API_MODULES: RegisterRoutes[] = [
   utbmsRoutes,
   ledesRoutes,
   exceptionRoutes,
+  auditRoutes,
 ];

@@ -14,6 +14,23 @@ export interface AuditEventInput {
   reason?: string | null;
 }
 
+/**
+ * Exactly what an event's hash covers: every column but `id` and `hash`. `before`/`after` are
+ * JSON values as the database stores them, so a stored row rebuilds the same record.
+ */
+export interface AuditRecord {
+  occurred_at: string;
+  actor_user_id: number | null;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  prev_hash: string | null;
+}
+
 /** Canonical JSON: object keys sorted at every level, so the hash does not depend on key order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -26,6 +43,27 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The value as it comes back from a jsonb column: Dates become ISO strings, NaN becomes null,
+ * undefined properties vanish. Hashing this form (not the caller's objects) is what lets verify
+ * recompute the hash from the stored row. For plain data and Dates it hashes exactly as before.
+ */
+export function toStoredJson(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? null : (JSON.parse(text) as unknown);
+}
+
+/** The SHA-256 of one event: the one definition shared by append and verify. */
+export function hashAuditRecord(record: AuditRecord): string {
+  const canonical: AuditRecord = {
+    ...record,
+    before: toStoredJson(record.before),
+    after: toStoredJson(record.after),
+  };
+  return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
 }
 
 /**
@@ -45,27 +83,75 @@ export async function appendAuditEvent(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const prevHash = last?.hash ?? null;
-  const record = {
+  const record: AuditRecord = {
     occurred_at: occurredAt.toISOString(),
     actor_user_id: actor.via === 'system' ? null : Number(actor.userId),
     actor: actor.email,
     action: event.action,
     entity_type: event.entityType,
     entity_id: event.entityId === null ? null : String(event.entityId),
-    before: event.before ?? null,
-    after: event.after ?? null,
+    before: toStoredJson(event.before),
+    after: toStoredJson(event.after),
     reason: event.reason ?? null,
-    prev_hash: prevHash,
+    prev_hash: last?.hash ?? null,
   };
-  const hash = createHash('sha256').update(canonicalJson(record)).digest('hex');
   await trx
     .insertInto('audit_event')
     .values({
       ...record,
       before: record.before === null ? null : JSON.stringify(record.before),
       after: record.after === null ? null : JSON.stringify(record.after),
-      hash,
+      hash: hashAuditRecord(record),
     })
     .execute();
+}
+
+export const AUDIT_EVENT_COLUMNS = [
+  'id',
+  'occurred_at',
+  'actor',
+  'actor_user_id',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before',
+  'after',
+  'reason',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** A stored audit event as read back. */
+export type AuditEventRow = Awaited<ReturnType<typeof listAuditEvents>>[number];
+
+/** Filters of an audit-event listing; `from`/`to` are inclusive UTC calendar dates. */
+export interface AuditEventFilter {
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Start of the UTC day after `date` (YYYY-MM-DD), the exclusive end of an inclusive range. */
+function dayAfter(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
+}
+
+/** Up to `limit` events after `afterId` in id (chain) order, narrowed by `filter`. */
+export function listAuditEvents(
+  db: Kysely<DB>,
+  filter: AuditEventFilter,
+  afterId: number | null,
+  limit: number,
+) {
+  let q = db.selectFrom('audit_event').select(AUDIT_EVENT_COLUMNS).orderBy('id').limit(limit);
+  if (afterId !== null) q = q.where('id', '>', afterId);
+  if (filter.entityType !== undefined) q = q.where('entity_type', '=', filter.entityType);
+  if (filter.entityId !== undefined) q = q.where('entity_id', '=', filter.entityId);
+  if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+  if (filter.from !== undefined)
+    q = q.where('occurred_at', '>=', new Date(`${filter.from}T00:00:00Z`));
+  if (filter.to !== undefined) q = q.where('occurred_at', '<', dayAfter(filter.to));
+  return q.execute();
 }
