@@ -2,3 +2,5 @@
 export * from './guards.js';
 export * from './invoice-states.js';
 export * from './plan-transition.js';
+export * from './parse-routing.js';
+export * from './routing.js';
