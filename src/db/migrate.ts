@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { Migrator } from 'kysely';
 import * as foundation from './migrations/2026-11-27T0000-foundation.js';
 import * as guidelines from './migrations/2026-11-27T0100-guidelines.js';
+import * as auditTruncateGuard from './migrations/2026-11-27T0200-audit-truncate-guard.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -10,6 +11,7 @@ import * as guidelines from './migrations/2026-11-27T0100-guidelines.js';
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0000-foundation': foundation,
   '2026-11-27T0100-guidelines': guidelines,
+  '2026-11-27T0200-audit-truncate-guard': auditTruncateGuard,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

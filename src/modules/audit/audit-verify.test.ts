@@ -148,11 +148,12 @@ describe('verifyAuditChain on an untouched trail', () => {
     });
   });
 
-  it('is refused UPDATE and DELETE by the database', async () => {
+  it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
     await expect(sql`update audit_event set reason = 'edited'`.execute(t.db)).rejects.toThrow(
       /append-only/,
     );
     await expect(sql`delete from audit_event`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_event`.execute(t.db)).rejects.toThrow(/append-only/);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 });
