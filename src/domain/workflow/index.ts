@@ -4,3 +4,4 @@ export * from './invoice-states.js';
 export * from './plan-transition.js';
 export * from './parse-routing.js';
 export * from './routing.js';
+export * from './sla.js';
