@@ -184,14 +184,13 @@ describe('guards', () => {
     });
   });
 
-  it('refuses a route without an approver chain', () => {
-    const plan = planTransition(
-      { ...at('draft'), chainLength: 0 },
-      'in_review',
-      coordinator,
-      CLEAN,
-    );
-    expect(plan).toMatchObject({ code: 'INVALID_APPROVAL_CHAIN' });
+  it('refuses review completion without an approver chain, but still lets an unrouted draft move', () => {
+    const unrouted = { ...at('in_review'), chainLength: 0 };
+    expect(planTransition(unrouted, 'ready_for_approval', coordinator, CLEAN)).toMatchObject({
+      code: 'INVALID_APPROVAL_CHAIN',
+    });
+    const draft = { ...at('draft'), chainLength: 0 };
+    expect(planTransition(draft, 'void', coordinator, CLEAN, 'duplicate').ok).toBe(true);
   });
 
   it('maps refusals to 409 conflicts, except the actor or input being at fault', () => {

@@ -127,7 +127,9 @@ export function planTransition(
       from,
       to,
     });
-  if (!Number.isInteger(invoice.chainLength) || invoice.chainLength < 1)
+  // Only the moves into and through approval need the chain; an unrouted draft can still be voided.
+  const needsChain = transition.action === 'complete_review' || transition.action === 'approve';
+  if (needsChain && (!Number.isInteger(invoice.chainLength) || invoice.chainLength < 1))
     return refuse('INVALID_APPROVAL_CHAIN', 'the invoice has no approver chain; route it first', {
       chainLength: invoice.chainLength,
     });

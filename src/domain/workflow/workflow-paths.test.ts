@@ -193,13 +193,14 @@ describe('any sequence of successful moves', () => {
     fc.assert(
       fc.property(
         state,
+        fc.option(state, { nil: null }),
         fc.integer({ min: 1, max: 3 }),
         fc.array(step, { maxLength: 40 }),
-        (start, chainLength, steps) => {
+        (start, previousState, chainLength, steps) => {
           let invoice: WorkflowInvoice = {
             state: start,
-            previousState: null,
-            approvalLevel: 0,
+            previousState,
+            approvalLevel: start === 'ready_for_approval' ? 1 : 0,
             chainLength,
           };
           for (const { to, roles, isStageOwner, facts: f, reason } of steps) {
@@ -215,6 +216,9 @@ describe('any sequence of successful moves', () => {
               ]);
             }
             expect(plan.approvalLevel).toBeLessThanOrEqual(chainLength);
+            // A detour always remembers where to return to.
+            if (plan.nextState === 'exception' || plan.nextState === 'on_hold')
+              expect(plan.previousState).toBe(invoice.state);
             invoice = {
               ...invoice,
               state: plan.nextState,
