@@ -39,16 +39,7 @@ export interface SyncResult {
   resolved: number;
 }
 
-type ExceptionValues = Pick<
-  Insertable<GuidelineExceptionTable>,
-  | 'rule_kind'
-  | 'severity'
-  | 'owner_role'
-  | 'owner_user_id'
-  | 'message'
-  | 'guideline_version_id'
-  | 'correction'
->;
+type ExceptionValues = repo.RefreshedValues;
 
 /** Syncs the exceptions of the judged items with `findings`; resolutions are by `actor`. */
 export async function syncExceptions(
@@ -71,6 +62,7 @@ export async function syncExceptions(
   const exceptions = new Map<string, SyncedException>();
   const inserts = new Map<string, Insertable<GuidelineExceptionTable>>();
   const touched: number[] = [];
+  const refreshed: { id: number; values: ExceptionValues }[] = [];
   for (const finding of scope.findings) {
     const fingerprint = fingerprintOf(finding.ruleId, finding.entity, finding.entityDbId);
     if (exceptions.has(fingerprint) || inserts.has(fingerprint)) continue;
@@ -105,8 +97,7 @@ export async function syncExceptions(
     live.delete(fingerprint);
     const state = existing.state === 'waived' ? 'waived' : 'open';
     // A waiver covers the finding as it was waived; what it says now is not rewritten.
-    if (state === 'open' && changed(existing, values))
-      await repo.refreshException(db, existing.id, values, now);
+    if (state === 'open' && changed(existing, values)) refreshed.push({ id: existing.id, values });
     else touched.push(existing.id);
     exceptions.set(fingerprint, {
       id: existing.id,
@@ -114,6 +105,7 @@ export async function syncExceptions(
       ownerUserId: state === 'open' ? (values.owner_user_id ?? null) : existing.owner_user_id,
     });
   }
+  await repo.refreshExceptions(db, refreshed, now);
   await repo.touchExceptions(db, touched, now);
   for (const row of await repo.insertExceptions(db, [...inserts.values()])) {
     const ownerUserId = inserts.get(row.fingerprint)?.owner_user_id ?? null;

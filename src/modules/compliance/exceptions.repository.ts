@@ -81,27 +81,53 @@ export async function insertExceptions(
   return out;
 }
 
-/** Rewrites what a still-holding finding says now (its message, severity, owner…). */
-export async function refreshException(
+/** The values of an exception that a re-evaluation may change. */
+export type RefreshedValues = Pick<
+  Insertable<GuidelineExceptionTable>,
+  | 'rule_kind'
+  | 'severity'
+  | 'owner_role'
+  | 'owner_user_id'
+  | 'message'
+  | 'guideline_version_id'
+  | 'correction'
+>;
+
+/**
+ * Rewrites exceptions whose finding still holds but now reads differently (a daily total that
+ * grew, a new owner), in one statement: a save that adds to a busy day changes the message of
+ * every entry of that day.
+ */
+export async function refreshExceptions(
   db: Kysely<DB>,
-  id: number,
-  values: Pick<
-    Insertable<GuidelineExceptionTable>,
-    | 'rule_kind'
-    | 'severity'
-    | 'owner_role'
-    | 'owner_user_id'
-    | 'message'
-    | 'guideline_version_id'
-    | 'correction'
-  >,
+  rows: readonly { id: number; values: RefreshedValues }[],
   now: Date,
 ): Promise<void> {
-  await db
-    .updateTable('guideline_exception')
-    .set({ ...values, last_seen_at: now, updated_at: now, version: sql`version + 1` })
-    .where('id', '=', id)
-    .execute();
+  if (rows.length === 0) return;
+  const column = <T>(pick: (v: RefreshedValues) => T) => rows.map((r) => pick(r.values) ?? null);
+  await sql`
+    update guideline_exception as g set
+      rule_kind = v.rule_kind,
+      severity = v.severity,
+      owner_role = v.owner_role,
+      owner_user_id = v.owner_user_id,
+      message = v.message,
+      guideline_version_id = v.guideline_version_id,
+      correction = v.correction::jsonb,
+      last_seen_at = ${now},
+      updated_at = ${now},
+      version = g.version + 1
+    from unnest(
+      ${rows.map((r) => r.id)}::bigint[],
+      ${column((v) => v.rule_kind)}::text[],
+      ${column((v) => v.severity)}::text[],
+      ${column((v) => v.owner_role)}::text[],
+      ${column((v) => v.owner_user_id)}::bigint[],
+      ${column((v) => v.message)}::text[],
+      ${column((v) => v.guideline_version_id)}::bigint[],
+      ${column((v) => v.correction as string | null)}::text[]
+    ) as v(id, rule_kind, severity, owner_role, owner_user_id, message, guideline_version_id, correction)
+    where g.id = v.id`.execute(db);
 }
 
 /** Marks findings seen again without other change (no version bump: nobody's edit is stale). */

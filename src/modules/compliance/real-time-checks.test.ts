@@ -78,6 +78,14 @@ const exceptionsOf = (timeEntryId: number) =>
     .orderBy('id')
     .execute();
 
+const messageOf = (timeEntryId: number) =>
+  t.db
+    .selectFrom('guideline_exception')
+    .select(['message', 'version'])
+    .where('time_entry_id', '=', timeEntryId)
+    .where('state', '=', 'open')
+    .executeTakeFirstOrThrow();
+
 describe('checks at save time', () => {
   it('returns the findings of a new entry and stores them as open exceptions', async () => {
     await firm('RT1');
@@ -144,6 +152,21 @@ describe('checks at save time', () => {
     expect(c.findings.map((x: { rule_id: string }) => x.rule_id)).toEqual(['daily']);
     for (const e of [a, b, c])
       expect(await exceptionsOf(e.id)).toMatchObject([{ rule_id: 'daily', state: 'open' }]);
+
+    // A fourth entry grows the day: every earlier exception is rewritten with the new total.
+    const before = await messageOf(a.id);
+    const d = (
+      await entry('RT3-1', 'RT3-TK', '1.0', {
+        narrative: 'Review adjuster notes on the claim file',
+      })
+    ).json();
+    expect(d.findings.map((x: { rule_id: string }) => x.rule_id)).toEqual(['daily']);
+    const after = await messageOf(a.id);
+    expect(after.message).not.toBe(before.message);
+    expect(after.message).toContain('10');
+    expect(after.version).toBe(before.version + 1);
+    const withdrawn = await call('POST', `/time-entries/${d.id}/deactivate`, { version: 1 });
+    expect(withdrawn.statusCode).toBe(200);
 
     const reduced = await call('PATCH', `/time-entries/${b.id}`, { version: 1, hours: '1.5' });
     expect(reduced.json().findings).toEqual([]);
