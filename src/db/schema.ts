@@ -218,6 +218,7 @@ export interface GuidelineExceptionTable {
   entity_type: string;
   time_entry_id: number | null;
   expense_id: number | null;
+  invoice_id: Generated<number | null>;
   entity_external_id: string;
   matter_id: number;
   message: string;
@@ -235,6 +236,126 @@ export interface GuidelineExceptionTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface InvoiceCounterTable {
+  counter_key: string;
+  last_value: Generated<number>;
+}
+
+export interface InvoiceTable {
+  id: Id;
+  invoice_number: string;
+  matter_id: number;
+  client_id: number;
+  period_start: string;
+  period_end: string;
+  invoice_date: string | null;
+  currency: string;
+  fee_arrangement: string;
+  state: Generated<string>;
+  previous_state: string | null;
+  approval_level: Generated<number>;
+  owner_role: string | null;
+  owner_user_id: number | null;
+  stage_entered_at: Timestamp;
+  urgent: Generated<boolean>;
+  needs_revaluation: Generated<boolean>;
+  last_bill_run_at: Timestamp;
+  outcome_amount_cents: number | null;
+  worked_fees_cents: Generated<number>;
+  fees_cents: Generated<number>;
+  expenses_cents: Generated<number>;
+  adjustments_cents: Generated<number>;
+  total_cents: Generated<number>;
+  rework_count: Generated<number>;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvoiceLineTable {
+  id: Id;
+  invoice_id: number;
+  line_number: number;
+  line_type: string;
+  time_entry_id: number | null;
+  expense_id: number | null;
+  work_date: string | null;
+  timekeeper_id: number | null;
+  task_code: string | null;
+  activity_code: string | null;
+  expense_code: string | null;
+  description: Generated<string>;
+  units: Decimal;
+  unit_cost_cents: number;
+  adjustment_cents: Generated<number>;
+  amount_cents: number;
+  worked_units: Decimal | null;
+  worked_unit_cost_cents: number | null;
+  worked_amount_cents: number | null;
+  disposition: Generated<string>;
+  new_since_last_run: Generated<boolean>;
+  internal_note: string | null;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvoiceAdjustmentTable {
+  id: Id;
+  invoice_id: number;
+  invoice_line_id: number | null;
+  kind: string;
+  field: string | null;
+  before: unknown;
+  after: unknown;
+  amount_cents: Generated<number>;
+  reason_code: string;
+  note: string | null;
+  state: Generated<string>;
+  requested_by: number | null;
+  requested_at: Timestamp;
+  decided_by: number | null;
+  decided_at: NullableTimestamp;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AdjustmentReasonTable {
+  code: string;
+  label: string;
+  requires_note: Generated<boolean>;
+  active: Generated<boolean>;
+}
+
+export interface InvoiceStageEventTable {
+  id: Id;
+  invoice_id: number;
+  from_state: string | null;
+  to_state: string;
+  approval_level: Generated<number>;
+  owner_role: string | null;
+  owner_user_id: number | null;
+  actor_user_id: number | null;
+  occurred_at: Timestamp;
+  reason: string | null;
+  rework: Generated<boolean>;
+  trigger: string | null;
+}
+
+export interface RoutingTableTable {
+  id: Id;
+  table_key: string;
+  version: number;
+  source_text: string;
+  document: unknown;
+  status: Generated<string>;
+  imported_by: number | null;
+  imported_at: DefaultTimestamp;
+  activated_by: number | null;
+  activated_at: NullableTimestamp;
+}
+
 export interface DB {
   client: ClientTable;
   timekeeper: TimekeeperTable;
@@ -250,4 +371,11 @@ export interface DB {
   audit_event: AuditEventTable;
   guideline_version: GuidelineVersionTable;
   guideline_exception: GuidelineExceptionTable;
+  invoice_counter: InvoiceCounterTable;
+  invoice: InvoiceTable;
+  invoice_line: InvoiceLineTable;
+  invoice_adjustment: InvoiceAdjustmentTable;
+  adjustment_reason: AdjustmentReasonTable;
+  invoice_stage_event: InvoiceStageEventTable;
+  routing_table: RoutingTableTable;
 }
