@@ -56,9 +56,12 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // onRequest, before the body is parsed and validated: an anonymous caller learns nothing
+  // about a route's schema, and nobody's input is processed before we know who sent it.
+  app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    if (!request.url.startsWith('/api/v1') || config.public) return;
+    // Decided by the matched route, not the raw URL, so no spelling of a path skips the check.
+    if (!request.routeOptions.url?.startsWith('/api/v1') || config.public) return;
     const authorization = request.headers.authorization;
     let scopes: TokenScope[] | null = null;
     if (authorization?.startsWith('Bearer ')) {
