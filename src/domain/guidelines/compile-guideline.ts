@@ -6,6 +6,7 @@ import { Batch } from './batch.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { GuidelineSource } from './findings.js';
 import type { EvaluationInput, Finding, GuidelineRule } from './guideline.types.js';
+import type { RuleKind } from './param-schemas.js';
 import {
   compileDuplicateEntry,
   compileInternalConference,
@@ -40,9 +41,14 @@ import {
 } from './kinds/rates.js';
 import { compileLateEntry, compileMatterClosed } from './kinds/work-dates.js';
 
+/** A compiled entry rule with the kind it came from, so a caller can run some kinds only. */
+export interface KindedRule extends CompiledRule {
+  readonly kind: RuleKind;
+}
+
 /** A guideline ready to evaluate: matchers, limits and sets built once. */
 export interface CompiledGuideline {
-  readonly entryRules: readonly CompiledRule[];
+  readonly entryRules: readonly KindedRule[];
   readonly invoiceRules: readonly CompiledInvoiceRule[];
 }
 
@@ -51,15 +57,30 @@ export function compileGuideline(
   rules: readonly GuidelineRule[],
   source: GuidelineSource = {},
 ): CompiledGuideline {
-  const entryRules: CompiledRule[] = [];
+  const entryRules: KindedRule[] = [];
   const invoiceRules: CompiledInvoiceRule[] = [];
   for (const rule of rules) {
     if (!rule.enabled) continue;
     const compiled = compileRule(rule, source);
     if (typeof compiled === 'function') invoiceRules.push(compiled);
-    else entryRules.push(compiled);
+    else entryRules.push({ ...compiled, kind: rule.kind });
   }
   return { entryRules, invoiceRules };
+}
+
+/**
+ * The same compiled guideline with only the entry rules of `kinds` (in their order) and no
+ * invoice rules: evaluating it gives exactly the findings of those kinds the whole guideline
+ * gives, since each rule judges on its own.
+ */
+export function restrictToKinds(
+  compiled: CompiledGuideline,
+  kinds: ReadonlySet<RuleKind>,
+): CompiledGuideline {
+  return {
+    entryRules: compiled.entryRules.filter((rule) => kinds.has(rule.kind)),
+    invoiceRules: [],
+  };
 }
 
 function compileRule(

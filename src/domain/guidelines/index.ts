@@ -3,8 +3,11 @@ export {
   compileGuideline,
   evaluateEntries,
   evaluateInvoice,
+  restrictToKinds,
   type CompiledGuideline,
+  type KindedRule,
 } from './compile-guideline.js';
+export { MATTER_DAY_KINDS, TIMEKEEPER_DAY_KINDS } from './kinds/cross-entry.js';
 export type { GuidelineSource } from './findings.js';
 export * from './guideline.types.js';
 export type { InvoiceInput } from './kinds/invoice.js';

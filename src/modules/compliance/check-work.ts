@@ -6,15 +6,27 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import {
+  MATTER_DAY_KINDS,
+  TIMEKEEPER_DAY_KINDS,
+  type EvaluationInput,
+  type RuleKind,
+  type TimeEntryInput,
+} from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
 import { evaluateWork } from './evaluate-work.js';
 import { syncExceptions } from './exception-sync.js';
 import { findLiveExceptions } from './exceptions.repository.js';
 import { OwnerDirectory, ownerTimekeepers } from './owners.js';
-import { hasEntryRules, loadClientRules, type ClientRules } from './rules-for-client.js';
+import {
+  hasEntryRules,
+  loadClientRules,
+  restrictRules,
+  type ClientRules,
+} from './rules-for-client.js';
 import { attachRefs, fingerprintOf, type ScanFinding } from './scan-finding.js';
-import { isUnbilled, WorkContext, type WorkRef } from './work-input.js';
-import { buildBatch, type WorkBatch } from './work-loader.js';
+import { entryRef, isUnbilled, refKey, WorkContext, type WorkRef } from './work-input.js';
+import { buildBatch } from './work-loader.js';
 import * as days from './work-days.repository.js';
 import * as repo from './work.repository.js';
 
@@ -29,15 +41,28 @@ export interface PreviousPlace {
 // pre-bill scan owns those exceptions.
 const NOT_JUDGED_AT_SAVE = new Set(['late_entry']);
 
-/** Checks a time entry and returns its findings (with the exception each one stands as). */
+/** The entry as a check needs it; a caller that has just written it can pass it along. */
+export type CheckedEntry = NonNullable<Awaited<ReturnType<typeof days.findEntry>>>;
+
+/**
+ * Checks a time entry and returns its findings (with the exception each one stands as).
+ *
+ * The entry is judged on every rule, with its timekeeper-day (across the client's matters) and
+ * matter-day as context. Saving it can move another entry's findings only through the
+ * cross-entry kinds and only inside the groups it was or is in: daily hours and duplicates
+ * through its timekeeper-days, internal conferences through its matter-days. So the other
+ * unbilled entries of those groups are re-judged on those kinds alone, and their exceptions of
+ * other kinds are left as they are. Every group involved is loaded whole by one query.
+ */
 export async function checkTimeEntry(
   trx: Kysely<DB>,
   actor: Actor,
   entryId: number,
   now: Date,
   previous?: PreviousPlace,
+  known?: CheckedEntry,
 ): Promise<ScanFinding[]> {
-  const entry = await days.findEntry(trx, entryId);
+  const entry = known ?? (await days.findEntry(trx, entryId));
   if (entry === undefined) return [];
   const self: WorkRef = {
     entity: 'time_entry',
@@ -55,29 +80,77 @@ export async function checkTimeEntry(
     entry.client_id,
     places.map((p) => p.date),
   );
-  // Two hops: the entry's neighbours are re-judged too, so load their neighbours as well.
-  const first = await days.findEntriesOfDays(
+  const rows = await days.findEntriesOfDays(
     trx,
     entry.client_id,
     unique(places.map((p) => p.date)),
     unique(places.map((p) => p.tk)),
     unique(places.map((p) => p.matterId)),
   );
-  const judged = first.filter((row) => isUnbilled(row));
-  const rows =
-    judged.length === 0
-      ? []
-      : await days.findEntriesOfDays(
-          trx,
-          entry.client_id,
-          unique(judged.map((r) => r.work_date)),
-          unique(judged.map((r) => r.timekeeper_id)),
-          unique(judged.map((r) => r.matter_id)),
-        );
-  const judgedIds = new Set(judged.map((r) => r.id));
-  const context = await loadContext(trx, entry.client_id, self, rows, [], judged);
-  const batch = buildBatch(context, rows, [], (row) => judgedIds.has(row.id));
-  return judgeAndSync(trx, actor, now, rules, batch, self);
+  const selfRow = rows.find((row) => row.id === entry.id && isUnbilled(row));
+  const context = await loadEntryContext(trx, entry.client_id, self, rows, selfRow);
+  return judgeAndSync(trx, actor, now, rules, neighbourhood(context, rows, places, selfRow), self);
+}
+
+/** Which rules judge which loaded entries at save time: the entry all, neighbours some. */
+interface Neighbourhood {
+  context: WorkContext;
+  parts: { rules: (all: ClientRules) => ClientRules; input: EvaluationInput }[];
+  refs: Map<string, WorkRef>;
+  /** Neighbours judged on some kinds only, by `entity|id`. */
+  kinds: Map<string, ReadonlySet<string>>;
+}
+
+const BOTH_DAY_KINDS: ReadonlySet<RuleKind> = new Set([
+  ...TIMEKEEPER_DAY_KINDS,
+  ...MATTER_DAY_KINDS,
+]);
+
+function neighbourhood(
+  context: WorkContext,
+  rows: readonly repo.WorkEntryRow[],
+  places: readonly { date: string; matterId: number; tk: number }[],
+  selfRow: repo.WorkEntryRow | undefined,
+): Neighbourhood {
+  const timekeeperDays = new Set(places.map((p) => `${p.tk}|${p.date}`));
+  const matterDays = new Set(places.map((p) => `${p.matterId}|${p.date}`));
+  const inputs = rows.map((row) => context.timeEntry(row));
+  const refs = new Map<string, WorkRef>();
+  const kinds = new Map<string, ReadonlySet<string>>();
+  const groups = new Map<ReadonlySet<RuleKind>, TimeEntryInput[]>();
+  let selfInput: TimeEntryInput | undefined;
+  rows.forEach((row, i) => {
+    if (row === selfRow) selfInput = inputs[i];
+    if (row === selfRow || !isUnbilled(row)) return;
+    const onTimekeeperDay = timekeeperDays.has(`${row.timekeeper_id}|${row.work_date}`);
+    const onMatterDay = matterDays.has(`${row.matter_id}|${row.work_date}`);
+    // Rows of other combinations of the places' dates, timekeepers and matters share no
+    // group with the entry: their findings cannot have moved.
+    if (!onTimekeeperDay && !onMatterDay) return;
+    const set = onTimekeeperDay
+      ? onMatterDay
+        ? BOTH_DAY_KINDS
+        : TIMEKEEPER_DAY_KINDS
+      : MATTER_DAY_KINDS;
+    let group = groups.get(set);
+    if (group === undefined) groups.set(set, (group = []));
+    group.push(inputs[i]!);
+    refs.set(refKey('time_entry', row.entry_id), entryRef(row));
+    kinds.set(`time_entry|${row.id}`, set);
+  });
+  const parts: Neighbourhood['parts'] = [];
+  if (selfRow !== undefined && selfInput !== undefined) {
+    refs.set(refKey('time_entry', selfRow.entry_id), entryRef(selfRow));
+    parts.push({ rules: (all) => all, input: judging([selfInput], inputs) });
+  }
+  for (const [set, judged] of groups)
+    parts.push({ rules: (all) => restrictRules(all, set), input: judging(judged, inputs) });
+  return { context, parts, refs, kinds };
+}
+
+/** Judges `entries` with every loaded entry as context (the engine drops judged ones from it). */
+function judging(entries: TimeEntryInput[], all: TimeEntryInput[]): EvaluationInput {
+  return { timeEntries: entries, expenses: [], context: { timeEntries: all, expenses: [] } };
 }
 
 /** Checks an expense and returns its findings (with the exception each one stands as). */
@@ -111,9 +184,17 @@ export async function checkExpense(
     unique(places.map((p) => p.date)),
     unique(places.map((p) => p.matterId)),
   );
-  const context = await loadContext(trx, expense.client_id, self, [], rows, []);
+  const context = await loadExpenseContext(trx, expense.client_id, self, rows);
   const batch = buildBatch(context, [], rows, (row) => isUnbilled(row));
-  return judgeAndSync(trx, actor, now, rules, batch, self);
+  const parts = [{ rules: (all: ClientRules) => all, input: batch.input }];
+  return judgeAndSync(
+    trx,
+    actor,
+    now,
+    rules,
+    { context, parts, refs: batch.refs, kinds: new Map() },
+    self,
+  );
 }
 
 /**
@@ -135,27 +216,47 @@ async function rulesOrNothing(
   return live.length === 0 ? null : rules;
 }
 
-/** Matters, approvals and rates for the loaded rows; approvals matter only to judged entries. */
-async function loadContext(
+/**
+ * Matters of the loaded rows, and the entry's own approvals and rate card: neighbours are
+ * judged on cross-entry kinds only, which read neither.
+ */
+async function loadEntryContext(
   trx: Kysely<DB>,
   clientId: number,
   self: WorkRef,
-  entries: readonly repo.WorkEntryRow[],
-  expenses: readonly repo.WorkExpenseRow[],
-  judgedEntries: readonly repo.WorkEntryRow[],
+  rows: readonly repo.WorkEntryRow[],
+  selfRow: repo.WorkEntryRow | undefined,
 ): Promise<WorkContext> {
-  const matterIds = unique([self.matterId, ...[...entries, ...expenses].map((r) => r.matter_id)]);
-  const dates = entries.map((r) => r.work_date).sort();
-  const unvalued = unique(entries.filter((r) => r.rate_cents === null).map((r) => r.timekeeper_id));
+  const matterIds = unique([self.matterId, ...rows.map((r) => r.matter_id)]);
   const [client, matters, approvals, rates] = await Promise.all([
     repo.findClientById(trx, clientId),
     repo.findMatters(trx, matterIds),
-    repo.findApprovals(trx, unique(judgedEntries.map((r) => r.matter_id))),
-    dates.length === 0
+    selfRow === undefined ? [] : repo.findApprovals(trx, [selfRow.matter_id]),
+    selfRow === undefined || selfRow.rate_cents !== null
       ? []
-      : repo.findRateCandidatesForClient(trx, clientId, unvalued, dates[0]!, dates.at(-1)!),
+      : repo.findRateCandidatesForClient(
+          trx,
+          clientId,
+          [selfRow.timekeeper_id],
+          selfRow.work_date,
+          selfRow.work_date,
+        ),
   ]);
   return new WorkContext(client!, matters, approvals, rates);
+}
+
+async function loadExpenseContext(
+  trx: Kysely<DB>,
+  clientId: number,
+  self: WorkRef,
+  rows: readonly repo.WorkExpenseRow[],
+): Promise<WorkContext> {
+  const matterIds = unique([self.matterId, ...rows.map((r) => r.matter_id)]);
+  const [client, matters] = await Promise.all([
+    repo.findClientById(trx, clientId),
+    repo.findMatters(trx, matterIds),
+  ]);
+  return new WorkContext(client!, matters, [], []);
 }
 
 async function judgeAndSync(
@@ -163,10 +264,12 @@ async function judgeAndSync(
   actor: Actor,
   now: Date,
   rules: ClientRules,
-  batch: WorkBatch,
+  batch: Neighbourhood,
   self: WorkRef,
 ): Promise<ScanFinding[]> {
-  const findings = attachRefs(evaluateWork(rules, batch.input), batch.refs);
+  const findings: ScanFinding[] = [];
+  for (const part of batch.parts)
+    findings.push(...attachRefs(evaluateWork(part.rules(rules), part.input), batch.refs));
   // The item itself is always synced: once inactive or billed it is no longer judged, and its
   // open exceptions resolve.
   const judged = new Map<string, WorkRef>();
@@ -182,10 +285,11 @@ async function judgeAndSync(
     return matter;
   };
   for (const ref of judged.values()) matterOf(ref.matterId);
-  const owners = await OwnerDirectory.load(
-    trx,
-    ownerTimekeepers(judged.values(), matters.values()),
-  );
+  // Owners are looked up only for findings; with none, nobody needs to be named.
+  const owners =
+    findings.length === 0
+      ? OwnerDirectory.empty()
+      : await OwnerDirectory.load(trx, ownerTimekeepers(judged.values(), matters.values()));
   const synced = await syncExceptions(trx, actor, now, {
     judged: judged.values(),
     findings,
@@ -193,6 +297,7 @@ async function judgeAndSync(
     owners,
     matterOf,
     unevaluatedKinds: NOT_JUDGED_AT_SAVE,
+    evaluatedKinds: batch.kinds,
   });
   const own = findings.filter((f) => f.entity === self.entity && f.entityDbId === self.id);
   for (const finding of own)

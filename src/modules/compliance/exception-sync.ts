@@ -23,6 +23,11 @@ export interface SyncScope {
   matterOf(id: number): WorkMatterRow;
   /** Kinds this run could not evaluate (e.g. late entries without a billed period): left as they are. */
   unevaluatedKinds?: ReadonlySet<string>;
+  /**
+   * Items judged on some kinds only, by `entity|id`, with those kinds: their exceptions of
+   * other kinds are left as they are. Items not listed were judged on every kind.
+   */
+  evaluatedKinds?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The exception now standing for a finding. */
@@ -112,9 +117,14 @@ export async function syncExceptions(
     exceptions.set(row.fingerprint, { id: row.id, state: 'open', ownerUserId });
   }
 
-  const gone = [...live.values()].filter(
-    (row) => row.state === 'open' && !(scope.unevaluatedKinds?.has(row.rule_kind) ?? false),
-  );
+  const evaluated = (row: repo.LiveExceptionRow): boolean => {
+    if (scope.unevaluatedKinds?.has(row.rule_kind) ?? false) return false;
+    if (scope.evaluatedKinds === undefined) return true;
+    const key =
+      row.time_entry_id === null ? `expense|${row.expense_id}` : `time_entry|${row.time_entry_id}`;
+    return scope.evaluatedKinds.get(key)?.has(row.rule_kind) ?? true;
+  };
+  const gone = [...live.values()].filter((row) => row.state === 'open' && evaluated(row));
   const resolvedBy = actor.via === 'system' ? null : Number(actor.userId);
   await repo.resolveExceptions(
     db,

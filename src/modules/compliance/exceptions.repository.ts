@@ -17,10 +17,14 @@ export interface LiveExceptionRow {
   message: string;
   guideline_version_id: number | null;
   correction: unknown;
+  time_entry_id: number | null;
+  expense_id: number | null;
 }
 
 const LIVE_COLUMNS = [
   'id',
+  'time_entry_id',
+  'expense_id',
   'fingerprint',
   'state',
   'rule_kind',

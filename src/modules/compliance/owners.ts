@@ -15,6 +15,11 @@ export class OwnerDirectory {
     private readonly legalOps: number | null,
   ) {}
 
+  /** A directory naming nobody, for a run with no findings to assign. */
+  static empty(): OwnerDirectory {
+    return new OwnerDirectory(new Map(), null);
+  }
+
   /**
    * Loads the active users linked to the given timekeepers (all linked users when null) and
    * the legal ops user findings go to: the active one with the lowest id, a stable choice.

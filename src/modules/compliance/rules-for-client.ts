@@ -9,9 +9,11 @@ import type { IsoDate } from '../../domain/dates.js';
 import {
   compileGuideline,
   effectiveRules,
+  restrictToKinds,
   type CompiledGuideline,
   type Finding,
   type Guideline,
+  type RuleKind,
 } from '../../domain/guidelines/index.js';
 import {
   findActiveVersions,
@@ -40,6 +42,33 @@ export function rulesFromCompiled(compiled: CompiledGuideline): ClientRules {
 /** True when some rule would judge time entries or expenses. */
 export function hasEntryRules(rules: ClientRules): boolean {
   return rules.segments.some((segment) => segment.compiled.entryRules.length > 0);
+}
+
+const restricted = new WeakMap<ClientRules, Map<string, ClientRules>>();
+
+/**
+ * The same rules with only the entry rules of `kinds`, segment by segment (and version ids
+ * kept, so findings still cite their version). Kept beside the cached rules they restrict.
+ */
+export function restrictRules(rules: ClientRules, kinds: ReadonlySet<RuleKind>): ClientRules {
+  const key = [...kinds].sort().join(',');
+  let byKinds = restricted.get(rules);
+  if (byKinds === undefined) {
+    byKinds = new Map();
+    restricted.set(rules, byKinds);
+  }
+  let result = byKinds.get(key);
+  if (result === undefined) {
+    result = {
+      segments: rules.segments.map((s) => ({
+        from: s.from,
+        compiled: restrictToKinds(s.compiled, kinds),
+      })),
+      versionIds: rules.versionIds,
+    };
+    byKinds.set(key, result);
+  }
+  return result;
 }
 
 /** The rules for work dated `date`, or null when no guideline was in effect yet. */

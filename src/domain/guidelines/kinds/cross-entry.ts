@@ -7,7 +7,21 @@ import { dayGroupOf } from '../batch.js';
 import type { RuleCompiler } from '../compiled-rule.js';
 import { makeFinding } from '../findings.js';
 import type { TimeEntryInput } from '../guideline.types.js';
+import type { RuleKind } from '../param-schemas.js';
 import { compileTerms, hoursText, listText, normalizeNarrative } from '../text.js';
+
+/**
+ * Time-entry kinds whose verdict on an entry depends on the other entries of its
+ * timekeeper-day (daily totals; duplicates, which also need the same matter). Changing one
+ * entry can move these findings only for the entries of the timekeeper-days it was and is in.
+ */
+export const TIMEKEEPER_DAY_KINDS: ReadonlySet<RuleKind> = new Set([
+  'max_daily_hours',
+  'duplicate_entry',
+]);
+
+/** Time-entry kinds whose verdict on an entry depends on the other entries of its matter-day. */
+export const MATTER_DAY_KINDS: ReadonlySet<RuleKind> = new Set(['internal_conference']);
 
 export const compileMaxDailyHours: RuleCompiler<'max_daily_hours'> = (rule, source) => {
   const limit = rule.params.hours;
