@@ -4,6 +4,7 @@ import * as foundation from './migrations/2026-11-27T0000-foundation.js';
 import * as guidelines from './migrations/2026-11-27T0100-guidelines.js';
 import * as auditTruncateGuard from './migrations/2026-11-27T0200-audit-truncate-guard.js';
 import * as invoices from './migrations/2026-11-27T0300-invoices.js';
+import * as contingencyAdjustment from './migrations/2026-11-27T0400-contingency-adjustment.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0100-guidelines': guidelines,
   '2026-11-27T0200-audit-truncate-guard': auditTruncateGuard,
   '2026-11-27T0300-invoices': invoices,
+  '2026-11-27T0400-contingency-adjustment': contingencyAdjustment,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

@@ -263,3 +263,27 @@ export async function buildActiveGuideline(db: Kysely<DB>, text: string, clientI
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** A time entry released for billing (the state a bill run picks up). */
+export async function buildReleasedEntry(
+  db: Kysely<DB>,
+  overrides: Partial<Insertable<TimeEntryTable>> = {},
+) {
+  return buildTimeEntry(db, {
+    status: 'released',
+    released_at: new Date('2026-11-01T12:00:00Z'),
+    ...overrides,
+  });
+}
+
+/** An expense released for billing. */
+export async function buildReleasedExpense(
+  db: Kysely<DB>,
+  overrides: Partial<Insertable<ExpenseTable>> = {},
+) {
+  return buildExpense(db, {
+    status: 'released',
+    released_at: new Date('2026-11-01T12:00:00Z'),
+    ...overrides,
+  });
+}

@@ -1,0 +1,241 @@
+/** The SQL for invoices, their lines, adjustments and stage events. */
+import type { Insertable, Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type {
+  DB,
+  InvoiceAdjustmentTable,
+  InvoiceLineTable,
+  InvoiceStageEventTable,
+  InvoiceTable,
+} from '../../db/schema.js';
+import type { Actor } from '../../domain/policy.js';
+import { visibleMatterIds } from '../matters/matter-access.js';
+
+export const INVOICE_COLUMNS = [
+  'i.id',
+  'i.invoice_number',
+  'i.matter_id',
+  'i.client_id',
+  'i.period_start',
+  'i.period_end',
+  'i.invoice_date',
+  'i.currency',
+  'i.fee_arrangement',
+  'i.state',
+  'i.previous_state',
+  'i.approval_level',
+  'i.owner_role',
+  'i.owner_user_id',
+  'i.stage_entered_at',
+  'i.needs_revaluation',
+  'i.last_bill_run_at',
+  'i.outcome_amount_cents',
+  'i.worked_fees_cents',
+  'i.fees_cents',
+  'i.expenses_cents',
+  'i.adjustments_cents',
+  'i.total_cents',
+  'i.version',
+  'i.created_at',
+  'i.updated_at',
+] as const;
+
+const LINE_COLUMNS = [
+  'id',
+  'invoice_id',
+  'line_number',
+  'line_type',
+  'time_entry_id',
+  'expense_id',
+  'work_date',
+  'timekeeper_id',
+  'task_code',
+  'activity_code',
+  'expense_code',
+  'description',
+  'units',
+  'unit_cost_cents',
+  'adjustment_cents',
+  'amount_cents',
+  'worked_units',
+  'worked_unit_cost_cents',
+  'worked_amount_cents',
+  'disposition',
+  'new_since_last_run',
+  'internal_note',
+  'version',
+] as const;
+
+const ADJUSTMENT_COLUMNS = [
+  'id',
+  'invoice_id',
+  'invoice_line_id',
+  'kind',
+  'field',
+  'before',
+  'after',
+  'amount_cents',
+  'reason_code',
+  'note',
+  'state',
+  'requested_by',
+  'requested_at',
+] as const;
+
+function selectInvoices(db: Kysely<DB>) {
+  return db
+    .selectFrom('invoice as i')
+    .innerJoin('matter as m', 'm.id', 'i.matter_id')
+    .innerJoin('client as c', 'c.id', 'i.client_id')
+    .select([...INVOICE_COLUMNS, 'm.matter_code', 'c.client_code']);
+}
+
+export type InvoiceRow = Awaited<ReturnType<typeof findInvoiceById>> & {};
+export type InvoiceLineRow = Awaited<ReturnType<typeof findLines>>[number];
+export type InvoiceAdjustmentRow = Awaited<ReturnType<typeof findAdjustments>>[number];
+
+export function findInvoiceById(db: Kysely<DB>, id: number) {
+  return selectInvoices(db).where('i.id', '=', id).executeTakeFirst();
+}
+
+/** One invoice the actor may see (restricted matters' invoices only for members), by id or number. */
+export function findVisibleInvoice(
+  db: Kysely<DB>,
+  actor: Actor,
+  key: { id?: number; number?: string },
+) {
+  let q = selectInvoices(db).where('i.matter_id', 'in', visibleMatterIds(db, actor, 'work'));
+  if (key.id !== undefined) q = q.where('i.id', '=', key.id);
+  if (key.number !== undefined) q = q.where('i.invoice_number', '=', key.number);
+  return q.executeTakeFirst();
+}
+
+export interface InvoiceFilter {
+  state?: string;
+  client_code?: string;
+  matter_code?: string;
+  /** `YYYY-MM`: invoices whose period starts in that month. */
+  period?: string;
+  limit: number;
+}
+
+/** A page of the invoices the actor may see, in id order after `afterId`. */
+export function listInvoices(
+  db: Kysely<DB>,
+  actor: Actor,
+  filter: InvoiceFilter,
+  afterId: number | null,
+) {
+  let q = selectInvoices(db).where('i.matter_id', 'in', visibleMatterIds(db, actor, 'work'));
+  if (filter.state !== undefined) q = q.where('i.state', '=', filter.state);
+  if (filter.client_code !== undefined) q = q.where('c.client_code', '=', filter.client_code);
+  if (filter.matter_code !== undefined) q = q.where('m.matter_code', '=', filter.matter_code);
+  if (filter.period !== undefined) q = q.where('i.period_start', '=', `${filter.period}-01`);
+  if (afterId !== null) q = q.where('i.id', '>', afterId);
+  return q
+    .orderBy('i.id')
+    .limit(filter.limit + 1)
+    .execute();
+}
+
+/** The open invoices of these matters for the period starting `periodStart`. */
+export function findOpenInvoices(
+  db: Kysely<DB>,
+  matterIds: readonly number[],
+  periodStart: string,
+  openStates: readonly string[],
+) {
+  return selectInvoices(db)
+    .where(sql<boolean>`i.matter_id = any(${[...matterIds]}::bigint[])`)
+    .where('i.period_start', '=', periodStart)
+    .where('i.state', 'in', [...openStates])
+    .forUpdate('i')
+    .execute();
+}
+
+export function findLines(db: Kysely<DB>, invoiceIds: readonly number[]) {
+  return db
+    .selectFrom('invoice_line')
+    .select(LINE_COLUMNS)
+    .where(sql<boolean>`invoice_id = any(${[...invoiceIds]}::bigint[])`)
+    .orderBy('invoice_id')
+    .orderBy('line_number')
+    .execute();
+}
+
+export function findAdjustments(db: Kysely<DB>, invoiceId: number) {
+  return db
+    .selectFrom('invoice_adjustment')
+    .select(ADJUSTMENT_COLUMNS)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('id')
+    .execute();
+}
+
+export function insertInvoice(db: Kysely<DB>, values: Insertable<InvoiceTable>) {
+  return db.insertInto('invoice').values(values).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Inserts lines in chunks (PostgreSQL allows 65,535 parameters per statement). */
+export async function insertLines(
+  db: Kysely<DB>,
+  lines: readonly Insertable<InvoiceLineTable>[],
+): Promise<{ id: number; line_number: number; invoice_id: number }[]> {
+  const out: { id: number; line_number: number; invoice_id: number }[] = [];
+  for (let i = 0; i < lines.length; i += 1000) {
+    const rows = await db
+      .insertInto('invoice_line')
+      .values(lines.slice(i, i + 1000))
+      .returning(['id', 'line_number', 'invoice_id'])
+      .execute();
+    out.push(...rows);
+  }
+  return out;
+}
+
+export async function insertAdjustments(
+  db: Kysely<DB>,
+  rows: readonly Insertable<InvoiceAdjustmentTable>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('invoice_adjustment')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+export async function insertStageEvent(
+  db: Kysely<DB>,
+  row: Insertable<InvoiceStageEventTable>,
+): Promise<void> {
+  await db.insertInto('invoice_stage_event').values(row).execute();
+}
+
+/** Clears the "new since the last run" marks before a refresh marks its own lines. */
+export async function clearNewMarks(db: Kysely<DB>, invoiceId: number): Promise<void> {
+  await db
+    .updateTable('invoice_line')
+    .set({ new_since_last_run: false })
+    .where('invoice_id', '=', invoiceId)
+    .where('new_since_last_run', '=', true)
+    .execute();
+}
+
+/** Recomputes an invoice's totals from its live lines, in SQL, so they always add up. */
+export async function recomputeTotals(db: Kysely<DB>, invoiceId: number): Promise<void> {
+  await sql`
+    update invoice i set
+      fees_cents = t.fees, expenses_cents = t.expenses, adjustments_cents = t.adjustments,
+      total_cents = t.fees + t.expenses + t.adjustments, worked_fees_cents = t.worked_fees
+    from (
+      select
+        coalesce(sum(amount_cents) filter (where line_type = 'F'), 0) as fees,
+        coalesce(sum(amount_cents) filter (where line_type = 'E'), 0) as expenses,
+        coalesce(sum(amount_cents) filter (where line_type in ('IF', 'IE')), 0) as adjustments,
+        coalesce(sum(worked_amount_cents) filter (where line_type = 'F' and time_entry_id is not null), 0) as worked_fees
+      from invoice_line where invoice_id = ${invoiceId} and disposition in ('bill', 'no_charge')
+    ) t
+    where i.id = ${invoiceId}`.execute(db);
+}
+
+export type OpenInvoiceRow = Awaited<ReturnType<typeof findOpenInvoices>>[number];
