@@ -227,10 +227,10 @@ async function loadEntryContext(
   rows: readonly repo.WorkEntryRow[],
   selfRow: repo.WorkEntryRow | undefined,
 ): Promise<WorkContext> {
+  // The entry's matter is always listed, so the client comes back with the matters.
   const matterIds = unique([self.matterId, ...rows.map((r) => r.matter_id)]);
-  const [client, matters, approvals, rates] = await Promise.all([
-    repo.findClientById(trx, clientId),
-    repo.findMatters(trx, matterIds),
+  const [{ client, matters }, approvals, rates] = await Promise.all([
+    repo.findMattersWithClient(trx, matterIds),
     selfRow === undefined ? [] : repo.findApprovals(trx, [selfRow.matter_id]),
     selfRow === undefined || selfRow.rate_cents !== null
       ? []

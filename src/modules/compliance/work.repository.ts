@@ -174,6 +174,35 @@ export function findMatters(db: Kysely<DB>, ids: readonly number[]): Promise<Wor
     .execute();
 }
 
+/** Matters of one client with the client's codes, read together for a save-time check. */
+export async function findMattersWithClient(
+  db: Kysely<DB>,
+  ids: readonly number[],
+): Promise<{ client: WorkClientRow | undefined; matters: WorkMatterRow[] }> {
+  const rows = await db
+    .selectFrom('matter as m')
+    .innerJoin('client as c', 'c.id', 'm.client_id')
+    .select([
+      'm.id',
+      'm.matter_code',
+      'm.client_id',
+      'm.closed_on',
+      'm.responsible_attorney_id',
+      'm.billing_partner_id',
+      'm.billing_coordinator_id',
+      'c.client_code',
+      'c.currency',
+    ])
+    .where(sql<boolean>`m.id = any(${[...ids]}::bigint[])`)
+    .execute();
+  const first = rows[0];
+  const client =
+    first === undefined
+      ? undefined
+      : { id: first.client_id, client_code: first.client_code, currency: first.currency };
+  return { client, matters: rows.map(({ client_code: _, currency: __, ...matter }) => matter) };
+}
+
 /** Counted time entries on the given matters between two dates (inclusive). */
 export function findEntriesInWindow(
   db: Kysely<DB>,

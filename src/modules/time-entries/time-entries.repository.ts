@@ -10,33 +10,35 @@ function selectVisibleTimeEntries(db: Kysely<DB>, actor: Actor) {
     .selectFrom('time_entry as te')
     .innerJoin('matter as m', 'm.id', 'te.matter_id')
     .innerJoin('timekeeper as tk', 'tk.id', 'te.timekeeper_id')
-    .select([
-      'te.id',
-      'te.entry_id',
-      'te.matter_id',
-      'm.matter_code',
-      'te.timekeeper_id',
-      'tk.timekeeper_code',
-      'te.work_date',
-      'te.hours',
-      'te.narrative',
-      'te.task_code',
-      'te.activity_code',
-      'te.billable',
-      'te.status',
-      'te.released_at',
-      'te.rate_cents',
-      'te.amount_cents',
-      'te.active',
-      'te.version',
-      'te.created_at',
-      'te.updated_at',
-    ])
+    .select(ENTRY_COLUMNS)
     .where('te.matter_id', 'in', visibleMatterIds(db, actor, 'work'));
   const own = ownWorkTimekeeperId(actor);
   if (own !== null) q = q.where('te.timekeeper_id', '=', own);
   return q;
 }
+
+const ENTRY_COLUMNS = [
+  'te.id',
+  'te.entry_id',
+  'te.matter_id',
+  'm.matter_code',
+  'te.timekeeper_id',
+  'tk.timekeeper_code',
+  'te.work_date',
+  'te.hours',
+  'te.narrative',
+  'te.task_code',
+  'te.activity_code',
+  'te.billable',
+  'te.status',
+  'te.released_at',
+  'te.rate_cents',
+  'te.amount_cents',
+  'te.active',
+  'te.version',
+  'te.created_at',
+  'te.updated_at',
+] as const;
 
 export type TimeEntryRow = NonNullable<Awaited<ReturnType<typeof findVisibleTimeEntry>>>;
 
@@ -64,11 +66,19 @@ export function listVisibleTimeEntries(
   return q.execute();
 }
 
-export async function insertTimeEntry(db: Kysely<DB>, values: Insertable<TimeEntryTable>) {
-  const { id } = await db
-    .insertInto('time_entry')
-    .values(values)
-    .returning('id')
+/**
+ * Inserts a time entry and returns it as `findVisibleTimeEntry` would, in one round trip: the
+ * caller has already checked that the actor may record work on the matter for the timekeeper.
+ */
+export function insertTimeEntry(
+  db: Kysely<DB>,
+  values: Insertable<TimeEntryTable>,
+): Promise<TimeEntryRow> {
+  return db
+    .with('ins', (w) => w.insertInto('time_entry').values(values).returningAll())
+    .selectFrom('ins as te')
+    .innerJoin('matter as m', 'm.id', 'te.matter_id')
+    .innerJoin('timekeeper as tk', 'tk.id', 'te.timekeeper_id')
+    .select(ENTRY_COLUMNS)
     .executeTakeFirstOrThrow();
-  return id;
 }

@@ -75,7 +75,7 @@ export async function createTimeEntry(
     if (issues.length > 0 || timekeeperId === null)
       throw validationError('TIME_ENTRY_INVALID', 'The time entry is not valid.', issues);
 
-    const id = await repo.insertTimeEntry(trx, {
+    const row = await repo.insertTimeEntry(trx, {
       entry_id: input.entry_id ?? `MF-${randomUUID()}`,
       matter_id: matter.id,
       timekeeper_id: timekeeperId,
@@ -87,14 +87,18 @@ export async function createTimeEntry(
       billable: input.billable,
       status: 'draft',
     });
-    const row = (await repo.findVisibleTimeEntry(trx, actor, id))!;
+    const findings = await checkTimeEntry(trx, actor, row.id, now, undefined, {
+      ...row,
+      client_id: matter.client_id,
+    });
+    // The audit event comes last: its chain lock is held until commit, so it is taken as
+    // late as possible and saves wait on each other only for the append itself.
     await appendAuditEvent(
       trx,
       actor,
-      { action: 'time_entry.create', entityType: 'time_entry', entityId: id, after: row },
+      { action: 'time_entry.create', entityType: 'time_entry', entityId: row.id, after: row },
       now,
     );
-    const findings = await checkTimeEntry(trx, actor, id, now);
     return { ...toDto(row), findings: findings.map(toFindingDto) };
   });
 }
@@ -114,18 +118,19 @@ async function changeTimeEntry(
     const changes = await decide(before, trx);
     await updateVersioned(trx, 'time_entry', id, version, changes, 'TIME_ENTRY_NOT_FOUND', now);
     const after = (await repo.findVisibleTimeEntry(trx, actor, id))!;
-    await appendAuditEvent(
-      trx,
-      actor,
-      { action, entityType: 'time_entry', entityId: id, before, after },
-      now,
-    );
     // The entry's old day is re-judged too: moving hours away can clear a neighbour's finding.
     const findings = await checkTimeEntry(trx, actor, id, now, {
       date: before.work_date,
       matterId: before.matter_id,
       timekeeperId: before.timekeeper_id,
     });
+    // Last, so the audit chain's lock (held until commit) is held as briefly as possible.
+    await appendAuditEvent(
+      trx,
+      actor,
+      { action, entityType: 'time_entry', entityId: id, before, after },
+      now,
+    );
     return { ...toDto(after), findings: findings.map(toFindingDto) };
   });
 }
