@@ -80,7 +80,7 @@ export function applyArrangement(input: ArrangementInput): ArrangementPlan {
           cap,
           billedBefore: input.feesBilledBefore,
           invoiceFees,
-          adjustment: -excess,
+          adjustment: excess === 0 ? 0 : -excess,
           remaining: available - (invoiceFees - excess),
         },
       };
