@@ -7,6 +7,7 @@ import { registerGuidelines } from './commands/guidelines.js';
 import { registerImport } from './commands/import.js';
 import { registerLedes } from './commands/ledes.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
 
@@ -38,6 +39,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerLedes,
   registerGuidelines,
   registerAudit,
+  registerRouting,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -53,6 +53,16 @@ describe('the policy table', () => {
     }
   });
 
+  it('lets the billing side read routing tables and only legal ops and admins change them', () => {
+    for (const role of ROLES) {
+      expect(isAllowed(actor([role]), 'read', 'routing_table')).toBe(role !== 'timekeeper');
+      for (const action of ['import', 'update'] as const)
+        expect(isAllowed(actor([role]), action, 'routing_table')).toBe(
+          role === 'admin' || role === 'legal_ops',
+        );
+    }
+  });
+
   it('grants the union of a user’s roles', () => {
     expect(isAllowed(actor(['timekeeper', 'approver']), 'read', 'rate')).toBe(true);
   });

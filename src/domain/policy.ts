@@ -17,6 +17,7 @@ export const RESOURCES = [
   'utbms_code',
   'ledes_file',
   'audit_event',
+  'routing_table',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -59,6 +60,12 @@ const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
  * may see); `update` waives one or rechecks a window, for the roles accountable for the bill.
  */
 const EXCEPTION_WAIVE: readonly Action[] = ['read', 'update'];
+/**
+ * Routing tables: `import` adds a version, `update` activates one. The billing side reads them
+ * (and previews who would own an invoice); only legal ops and admins change who signs off.
+ */
+const ROUTING_MANAGE: readonly Action[] = ['read', 'import', 'update', 'export'];
+const ROUTING_READ: readonly Action[] = ['read', 'export'];
 
 /**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
@@ -83,6 +90,7 @@ export const POLICY: Record<Role, Grants> = {
     ledes_file: READ,
     // The audit trail spans every matter, walled ones too: only the firm's custodians read it.
     audit_event: READ,
+    routing_table: ROUTING_MANAGE,
   },
   legal_ops: {
     client: MANAGE,
@@ -100,6 +108,7 @@ export const POLICY: Record<Role, Grants> = {
     utbms_code: READ,
     ledes_file: READ,
     audit_event: READ,
+    routing_table: ROUTING_MANAGE,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -116,6 +125,7 @@ export const POLICY: Record<Role, Grants> = {
     guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
+    routing_table: ROUTING_READ,
   },
   approver: {
     client: READ,
@@ -130,6 +140,7 @@ export const POLICY: Record<Role, Grants> = {
     guideline_exception: EXCEPTION_WAIVE,
     utbms_code: READ,
     ledes_file: READ,
+    routing_table: ROUTING_READ,
   },
   timekeeper: {
     client: READ,

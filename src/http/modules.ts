@@ -10,6 +10,7 @@ import { guidelineRoutes } from '../modules/guidelines/guidelines.routes.js';
 import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
+import { routingRoutes } from '../modules/routing/routing.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
 import { utbmsRoutes } from '../modules/utbms/utbms.routes.js';
@@ -39,4 +40,5 @@ export const API_MODULES: RegisterRoutes[] = [
   ledesRoutes,
   exceptionRoutes,
   auditRoutes,
+  routingRoutes,
 ];
