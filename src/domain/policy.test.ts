@@ -63,6 +63,15 @@ describe('the policy table', () => {
     }
   });
 
+  it('lets the billing side run bills and revalue drafts, approvers read invoices, timekeepers neither', () => {
+    const billing = ['admin', 'legal_ops', 'billing_coordinator'];
+    for (const role of ROLES) {
+      expect(isAllowed(actor([role]), 'create', 'bill_run')).toBe(billing.includes(role));
+      expect(isAllowed(actor([role]), 'update', 'invoice')).toBe(billing.includes(role));
+      expect(isAllowed(actor([role]), 'read', 'invoice')).toBe(role !== 'timekeeper');
+    }
+  });
+
   it('grants the union of a user’s roles', () => {
     expect(isAllowed(actor(['timekeeper', 'approver']), 'read', 'rate')).toBe(true);
   });

@@ -18,6 +18,8 @@ export const RESOURCES = [
   'ledes_file',
   'audit_event',
   'routing_table',
+  'invoice',
+  'bill_run',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -61,6 +63,12 @@ const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
  */
 const EXCEPTION_WAIVE: readonly Action[] = ['read', 'update'];
 /**
+ * Invoices: the billing side reads drafts and revalues them (`update`); a bill run is `create`
+ * on `bill_run`. Approvers read the invoices they sign off; timekeepers see none.
+ */
+const INVOICE_WORK: readonly Action[] = ['read', 'update'];
+const BILL_RUN: readonly Action[] = ['create'];
+/**
  * Routing tables: `import` adds a version, `update` activates one. The billing side reads them
  * (and previews who would own an invoice); only legal ops and admins change who signs off.
  */
@@ -91,6 +99,8 @@ export const POLICY: Record<Role, Grants> = {
     // The audit trail spans every matter, walled ones too: only the firm's custodians read it.
     audit_event: READ,
     routing_table: ROUTING_MANAGE,
+    invoice: INVOICE_WORK,
+    bill_run: BILL_RUN,
   },
   legal_ops: {
     client: MANAGE,
@@ -109,6 +119,8 @@ export const POLICY: Record<Role, Grants> = {
     ledes_file: READ,
     audit_event: READ,
     routing_table: ROUTING_MANAGE,
+    invoice: INVOICE_WORK,
+    bill_run: BILL_RUN,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -126,6 +138,8 @@ export const POLICY: Record<Role, Grants> = {
     utbms_code: READ,
     ledes_file: READ,
     routing_table: ROUTING_READ,
+    invoice: INVOICE_WORK,
+    bill_run: BILL_RUN,
   },
   approver: {
     client: READ,
@@ -141,6 +155,7 @@ export const POLICY: Record<Role, Grants> = {
     utbms_code: READ,
     ledes_file: READ,
     routing_table: ROUTING_READ,
+    invoice: READ,
   },
   timekeeper: {
     client: READ,
