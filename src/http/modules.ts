@@ -7,6 +7,7 @@ import { exceptionRoutes } from '../modules/compliance/exceptions.routes.js';
 import { ledesRoutes } from '../modules/ledes/ledes.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
 import { guidelineRoutes } from '../modules/guidelines/guidelines.routes.js';
+import { invoiceRoutes } from '../modules/invoices/invoices.routes.js';
 import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
@@ -40,5 +41,6 @@ export const API_MODULES: RegisterRoutes[] = [
   ledesRoutes,
   exceptionRoutes,
   auditRoutes,
+  invoiceRoutes,
   routingRoutes,
 ];

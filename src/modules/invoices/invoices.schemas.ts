@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { INVOICE_STATES } from '../../domain/workflow/index.js';
+import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const period = z.string().regex(PERIOD, 'must be a month as YYYY-MM');
+
+export const billRunBodySchema = z.object({
+  period,
+  client_code: z.string().min(1).optional(),
+  matter_code: z.string().min(1).optional(),
+});
+export type BillRunBody = z.infer<typeof billRunBodySchema>;
+
+const capSchema = z.object({
+  cap: z.number().int(),
+  billedBefore: z.number().int(),
+  invoiceFees: z.number().int(),
+  adjustment: z.number().int(),
+  remaining: z.number().int(),
+});
+
+export const billRunReportSchema = z.object({
+  period: z.string(),
+  created: z.number().int(),
+  refreshed: z.number().int(),
+  unchanged: z.number().int(),
+  entries_billed: z.number().int(),
+  expenses_billed: z.number().int(),
+  skipped: z.array(
+    z.object({
+      entity: z.enum(['time_entry', 'expense']),
+      id: z.string(),
+      matter_code: z.string(),
+      code: z.string(),
+      message: z.string(),
+    }),
+  ),
+  invoices: z.array(
+    z.object({
+      id: z.number().int(),
+      invoice_number: z.string(),
+      matter_code: z.string(),
+      client_code: z.string(),
+      state: z.string(),
+      total_cents: z.number().int(),
+      outcome: z.enum(['created', 'refreshed', 'unchanged']),
+      lines_added: z.number().int(),
+      needs_revaluation: z.boolean(),
+      cap: capSchema.nullable(),
+    }),
+  ),
+});
+
+export const invoiceSchema = z.object({
+  id: z.number().int(),
+  invoice_number: z.string(),
+  client_code: z.string(),
+  matter_code: z.string(),
+  period_start: z.string(),
+  period_end: z.string(),
+  invoice_date: z.string().nullable(),
+  currency: z.string(),
+  fee_arrangement: z.string(),
+  state: z.string(),
+  previous_state: z.string().nullable(),
+  owner_role: z.string().nullable(),
+  owner_user_id: z.number().int().nullable(),
+  stage_entered_at: z.date(),
+  needs_revaluation: z.boolean(),
+  last_bill_run_at: z.date(),
+  outcome_amount_cents: z.number().int().nullable(),
+  worked_fees_cents: z.number().int(),
+  fees_cents: z.number().int(),
+  expenses_cents: z.number().int(),
+  adjustments_cents: z.number().int(),
+  total_cents: z.number().int(),
+  version: z.number().int(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+export type InvoiceDto = z.infer<typeof invoiceSchema>;
+
+export const invoiceLineSchema = z.object({
+  id: z.number().int(),
+  line_number: z.number().int(),
+  line_type: z.string(),
+  time_entry_id: z.number().int().nullable(),
+  expense_id: z.number().int().nullable(),
+  work_date: z.string().nullable(),
+  timekeeper_id: z.number().int().nullable(),
+  task_code: z.string().nullable(),
+  activity_code: z.string().nullable(),
+  expense_code: z.string().nullable(),
+  description: z.string(),
+  units: z.string(),
+  unit_cost_cents: z.number().int(),
+  adjustment_cents: z.number().int(),
+  amount_cents: z.number().int(),
+  worked_units: z.string().nullable(),
+  worked_unit_cost_cents: z.number().int().nullable(),
+  worked_amount_cents: z.number().int().nullable(),
+  disposition: z.string(),
+  new_since_last_run: z.boolean(),
+  internal_note: z.string().nullable(),
+  version: z.number().int(),
+});
+
+export const invoiceAdjustmentSchema = z.object({
+  id: z.number().int(),
+  invoice_line_id: z.number().int().nullable(),
+  kind: z.string(),
+  field: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  amount_cents: z.number().int(),
+  reason_code: z.string(),
+  note: z.string().nullable(),
+  state: z.string(),
+  requested_by: z.number().int().nullable(),
+  requested_at: z.date(),
+});
+
+export const invoiceDetailSchema = invoiceSchema.extend({
+  lines: z.array(invoiceLineSchema),
+  adjustments: z.array(invoiceAdjustmentSchema),
+});
+export type InvoiceDetailDto = z.infer<typeof invoiceDetailSchema>;
+
+export const invoiceListQuerySchema = pageQuerySchema.extend({
+  state: z.enum(INVOICE_STATES).optional(),
+  client_code: z.string().optional(),
+  matter_code: z.string().optional(),
+  period: period.optional(),
+});
+export type InvoiceListQuery = z.infer<typeof invoiceListQuerySchema>;
+
+export const invoicePageSchema = pageSchema(invoiceSchema);
+export const idParamsSchema = z.object({ id: z.coerce.number().int().positive() });
+export const versionBodySchema = z.object({ version: z.number().int().min(1) });

@@ -1,0 +1,104 @@
+/** Reading invoices: lists and one invoice with its lines and adjustments, behind the matter walls. */
+import type { AppContext } from '../../config/context.js';
+import { notFound } from '../../domain/errors.js';
+import type { Actor } from '../../domain/policy.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import * as repo from './invoices.repository.js';
+import type { InvoiceDetailDto, InvoiceDto, InvoiceListQuery } from './invoices.schemas.js';
+import { revalueInvoice } from './revalue-invoice.js';
+
+type Row = NonNullable<Awaited<ReturnType<typeof repo.findVisibleInvoice>>>;
+
+// bigint columns arrive as numbers or strings depending on the driver; the API speaks numbers.
+const num = (value: number | string) => Number(value);
+const numOrNull = (value: number | string | null) => (value === null ? null : Number(value));
+
+function toDto(row: Row): InvoiceDto {
+  return {
+    id: num(row.id),
+    invoice_number: row.invoice_number,
+    client_code: row.client_code,
+    matter_code: row.matter_code,
+    period_start: row.period_start,
+    period_end: row.period_end,
+    invoice_date: row.invoice_date,
+    currency: row.currency,
+    fee_arrangement: row.fee_arrangement,
+    state: row.state,
+    previous_state: row.previous_state,
+    owner_role: row.owner_role,
+    owner_user_id: numOrNull(row.owner_user_id),
+    stage_entered_at: row.stage_entered_at,
+    needs_revaluation: row.needs_revaluation,
+    last_bill_run_at: row.last_bill_run_at,
+    outcome_amount_cents: numOrNull(row.outcome_amount_cents),
+    worked_fees_cents: num(row.worked_fees_cents),
+    fees_cents: num(row.fees_cents),
+    expenses_cents: num(row.expenses_cents),
+    adjustments_cents: num(row.adjustments_cents),
+    total_cents: num(row.total_cents),
+    version: row.version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** A page of the invoices the actor may see; walled matters' invoices only for their members. */
+export async function listInvoices(ctx: AppContext, actor: Actor, query: InvoiceListQuery) {
+  const rows = await repo.listInvoices(ctx.db, actor, query, decodeCursor(query.cursor));
+  const page = toPage(
+    rows.map((r) => ({ ...r, id: num(r.id) })),
+    query.limit,
+  );
+  return { items: page.items.map(toDto), next_cursor: page.next_cursor };
+}
+
+/** One invoice with its lines and adjustments, by id or number; 404 when hidden or missing. */
+export async function getInvoice(
+  ctx: AppContext,
+  actor: Actor,
+  key: { id?: number; number?: string },
+): Promise<InvoiceDetailDto> {
+  const row = await repo.findVisibleInvoice(ctx.db, actor, key);
+  if (!row) throw notFound('INVOICE_NOT_FOUND', `No invoice ${key.number ?? key.id}.`);
+  const [lines, adjustments] = await Promise.all([
+    repo.findLines(ctx.db, [row.id]),
+    repo.findAdjustments(ctx.db, row.id),
+  ]);
+  return {
+    ...toDto(row),
+    // Every internal role may read line notes for now; client-facing views will drop them.
+    lines: lines.map((l) => ({
+      ...l,
+      id: num(l.id),
+      time_entry_id: numOrNull(l.time_entry_id),
+      expense_id: numOrNull(l.expense_id),
+      timekeeper_id: numOrNull(l.timekeeper_id),
+      unit_cost_cents: num(l.unit_cost_cents),
+      adjustment_cents: num(l.adjustment_cents),
+      amount_cents: num(l.amount_cents),
+      worked_unit_cost_cents: numOrNull(l.worked_unit_cost_cents),
+      worked_amount_cents: numOrNull(l.worked_amount_cents),
+    })),
+    adjustments: adjustments.map((a) => ({
+      id: num(a.id),
+      invoice_line_id: numOrNull(a.invoice_line_id),
+      kind: a.kind,
+      field: a.field,
+      before: a.before,
+      after: a.after,
+      amount_cents: num(a.amount_cents),
+      reason_code: a.reason_code,
+      note: a.note,
+      state: a.state,
+      requested_by: numOrNull(a.requested_by),
+      requested_at: a.requested_at,
+    })),
+  };
+}
+
+/** Revalues a flagged draft and returns it as it now stands. */
+export async function revalue(ctx: AppContext, actor: Actor, id: number, version: number) {
+  await revalueInvoice(ctx, actor, id, version);
+  return getInvoice(ctx, actor, { id });
+}
