@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerBillRun } from './commands/bill-run.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerGuidelines } from './commands/guidelines.js';
 import { registerImport } from './commands/import.js';
+import { registerInvoices } from './commands/invoices.js';
 import { registerLedes } from './commands/ledes.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRouting } from './commands/routing.js';
@@ -39,6 +41,8 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerLedes,
   registerGuidelines,
   registerAudit,
+  registerBillRun,
+  registerInvoices,
   registerRouting,
 ];
 
