@@ -217,8 +217,8 @@ async function rulesOrNothing(
 }
 
 /**
- * Matters of the loaded rows, and the entry's own approvals and rate card: neighbours are
- * judged on cross-entry kinds only, which read neither.
+ * Matters of the loaded rows, and the entry's own approvals and rate card (one query):
+ * neighbours are judged on cross-entry kinds only, which read neither.
  */
 async function loadEntryContext(
   trx: Kysely<DB>,
@@ -227,22 +227,17 @@ async function loadEntryContext(
   rows: readonly repo.WorkEntryRow[],
   selfRow: repo.WorkEntryRow | undefined,
 ): Promise<WorkContext> {
-  // The entry's matter is always listed, so the client comes back with the matters.
   const matterIds = unique([self.matterId, ...rows.map((r) => r.matter_id)]);
-  const [{ client, matters }, approvals, rates] = await Promise.all([
-    repo.findMattersWithClient(trx, matterIds),
-    selfRow === undefined ? [] : repo.findApprovals(trx, [selfRow.matter_id]),
+  const { client, matters, approvals, rates } = await repo.findEntryContext(
+    trx,
+    clientId,
+    matterIds,
+    self.matterId,
     selfRow === undefined || selfRow.rate_cents !== null
-      ? []
-      : repo.findRateCandidatesForClient(
-          trx,
-          clientId,
-          [selfRow.timekeeper_id],
-          selfRow.work_date,
-          selfRow.work_date,
-        ),
-  ]);
-  return new WorkContext(client!, matters, approvals, rates);
+      ? null
+      : { timekeeperId: selfRow.timekeeper_id, date: selfRow.work_date },
+  );
+  return new WorkContext(client!, matters, selfRow === undefined ? [] : approvals, rates);
 }
 
 async function loadExpenseContext(

@@ -7,6 +7,7 @@ import {
   buildActiveGuideline,
   buildClient,
   buildMatter,
+  buildRate,
   buildTimekeeper,
   buildUser,
   signIn,
@@ -109,6 +110,42 @@ describe('checks at save time', () => {
     expect(await exceptionsOf(created.json().id)).toMatchObject([
       { rule_id: 'entry-cap', state: 'open', guideline_version_id: expect.any(Number) },
     ]);
+  });
+
+  it("judges a new entry at its rate card's rate and against the matter's approvals", async () => {
+    const client = await buildClient(t.db, { client_code: 'RTR' });
+    await buildActiveGuideline(
+      t.db,
+      `
+id: rtr-ocg
+client: RTR
+name: RTR rates
+effective_from: 2026-01-01
+rules:
+  - { id: cap, kind: rate_cap, params: { max_rate: 500.00 }, severity: adjust, owner: billing_coordinator }
+  - { id: approved, kind: approved_rate, severity: adjust, owner: billing_coordinator }
+  - { id: team, kind: approved_timekeeper, severity: block, owner: responsible_attorney }
+`,
+      client.id,
+    );
+    const matter = await buildMatter(t.db, { client_id: client.id, matter_code: 'RTR-1' });
+    const [onTeam, offTeam] = [
+      await buildTimekeeper(t.db, { timekeeper_code: 'RTR-IN' }),
+      await buildTimekeeper(t.db, { timekeeper_code: 'RTR-OUT' }),
+    ];
+    await buildRate(t.db, { timekeeper_id: onTeam.id, client_id: client.id, rate_cents: 65000 });
+    await buildRate(t.db, { timekeeper_id: offTeam.id, rate_cents: 45000 });
+    await t.db
+      .insertInto('matter_timekeeper')
+      .values({ matter_id: matter.id, timekeeper_id: onTeam.id, approved_rate_cents: 60000 })
+      .execute();
+
+    const rules = async (keeper: string) =>
+      ((await entry('RTR-1', keeper, '1.0')).json().findings as { rule_id: string }[])
+        .map((f) => f.rule_id)
+        .sort();
+    expect(await rules('RTR-IN')).toEqual(['approved', 'cap']);
+    expect(await rules('RTR-OUT')).toEqual(['team']);
   });
 
   it('refuses to release an entry with an open block finding, then releases it once fixed', async () => {

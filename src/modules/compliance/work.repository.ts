@@ -3,7 +3,8 @@
  * scan (a client's window) and the save-time check (one entry's day), so both build identical
  * engine inputs. Queries follow the (matter_id, work_date) and (timekeeper_id, work_date) indexes.
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { RateCandidate } from '../../domain/rates.js';
@@ -174,11 +175,27 @@ export function findMatters(db: Kysely<DB>, ids: readonly number[]): Promise<Wor
     .execute();
 }
 
-/** Matters of one client with the client's codes, read together for a save-time check. */
-export async function findMattersWithClient(
+/** What a save-time check needs besides the day's entries. */
+export interface EntryContextRows {
+  client: WorkClientRow | undefined;
+  matters: WorkMatterRow[];
+  approvals: ApprovalRow[];
+  rates: RateCandidate[];
+}
+
+/**
+ * In one round trip: the matters (with their client's codes), the approvals of the judged
+ * entry's matter and, when `rateOf` is given, the rate candidates for that timekeeper and date.
+ * `matterIds` must hold `judgedMatterId`, whose row carries the approvals and rates.
+ */
+export async function findEntryContext(
   db: Kysely<DB>,
-  ids: readonly number[],
-): Promise<{ client: WorkClientRow | undefined; matters: WorkMatterRow[] }> {
+  clientId: number,
+  matterIds: readonly number[],
+  judgedMatterId: number,
+  rateOf: { timekeeperId: number; date: string } | null,
+): Promise<EntryContextRows> {
+  const onJudged = sql<boolean>`m.id = ${judgedMatterId}`;
   const rows = await db
     .selectFrom('matter as m')
     .innerJoin('client as c', 'c.id', 'm.client_id')
@@ -193,14 +210,47 @@ export async function findMattersWithClient(
       'c.client_code',
       'c.currency',
     ])
-    .where(sql<boolean>`m.id = any(${[...ids]}::bigint[])`)
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('matter_timekeeper as mt')
+          .select(['mt.matter_id', 'mt.timekeeper_id', 'mt.approved_rate_cents'])
+          .whereRef('mt.matter_id', '=', 'm.id')
+          .where(onJudged),
+      ).as('approvals'),
+      jsonArrayFrom(
+        rateOf === null
+          ? eb
+              .selectFrom('rate as r')
+              .select(RATE_COLUMNS)
+              .where(sql<boolean>`false`)
+          : rateCandidates(eb, clientId, [rateOf.timekeeperId], rateOf.date, rateOf.date).where(
+              onJudged,
+            ),
+      ).as('rates'),
+    ])
+    .where(sql<boolean>`m.id = any(${[...matterIds]}::bigint[])`)
     .execute();
-  const first = rows[0];
+  const judged = rows.find((row) => row.id === judgedMatterId);
   const client =
-    first === undefined
+    judged === undefined
       ? undefined
-      : { id: first.client_id, client_code: first.client_code, currency: first.currency };
-  return { client, matters: rows.map(({ client_code: _, currency: __, ...matter }) => matter) };
+      : { id: judged.client_id, client_code: judged.client_code, currency: judged.currency };
+  return {
+    client,
+    matters: rows.map((row) => ({
+      id: row.id,
+      matter_code: row.matter_code,
+      client_id: row.client_id,
+      closed_on: row.closed_on,
+      responsible_attorney_id: row.responsible_attorney_id,
+      billing_partner_id: row.billing_partner_id,
+      billing_coordinator_id: row.billing_coordinator_id,
+    })),
+    // JSON gives numbers and ISO dates back as the columns would.
+    approvals: judged?.approvals ?? [],
+    rates: (judged?.rates ?? []).map(toRateCandidate),
+  };
 }
 
 /** Counted time entries on the given matters between two dates (inclusive). */
@@ -257,27 +307,53 @@ export async function findRateCandidatesForClient(
   to: string,
 ): Promise<RateCandidate[]> {
   if (timekeeperIds.length === 0) return [];
-  const rows = await db
+  const rows = await rateCandidates(db, clientId, timekeeperIds, from, to).execute();
+  return rows.map(toRateCandidate);
+}
+
+const RATE_COLUMNS = [
+  'r.id',
+  'r.timekeeper_id',
+  'r.client_id',
+  'r.matter_id',
+  'r.rate_cents',
+  'r.currency',
+  'r.effective_from',
+  'r.effective_to',
+] as const;
+
+/** Rate candidates as a query, to run alone or nest in the save-time context query. */
+function rateCandidates(
+  // A nested query's expression builder starts a select just as the database does.
+  db: Kysely<DB> | ExpressionBuilder<any, any>,
+  clientId: number,
+  timekeeperIds: readonly number[],
+  from: string,
+  to: string,
+) {
+  return (db as Kysely<DB>)
     .selectFrom('rate as r')
-    .leftJoin('matter as m', 'm.id', 'r.matter_id')
-    .select([
-      'r.id',
-      'r.timekeeper_id',
-      'r.client_id',
-      'r.matter_id',
-      'r.rate_cents',
-      'r.currency',
-      'r.effective_from',
-      'r.effective_to',
-    ])
+    .leftJoin('matter as rm', 'rm.id', 'r.matter_id')
+    .select(RATE_COLUMNS)
     .where('r.active', '=', true)
     .where(sql<boolean>`r.timekeeper_id = any(${[...timekeeperIds]}::bigint[])`)
     .where((eb) => eb.or([eb('r.client_id', 'is', null), eb('r.client_id', '=', clientId)]))
-    .where((eb) => eb.or([eb('r.matter_id', 'is', null), eb('m.client_id', '=', clientId)]))
+    .where((eb) => eb.or([eb('r.matter_id', 'is', null), eb('rm.client_id', '=', clientId)]))
     .where('r.effective_from', '<=', to)
-    .where((eb) => eb.or([eb('r.effective_to', 'is', null), eb('r.effective_to', '>=', from)]))
-    .execute();
-  return rows.map((row) => ({
+    .where((eb) => eb.or([eb('r.effective_to', 'is', null), eb('r.effective_to', '>=', from)]));
+}
+
+function toRateCandidate(row: {
+  id: number;
+  timekeeper_id: number;
+  client_id: number | null;
+  matter_id: number | null;
+  rate_cents: number;
+  currency: string;
+  effective_from: string;
+  effective_to: string | null;
+}): RateCandidate {
+  return {
     rateId: String(row.id),
     timekeeperId: String(row.timekeeper_id),
     clientId: row.client_id === null ? null : String(row.client_id),
@@ -286,5 +362,5 @@ export async function findRateCandidatesForClient(
     currency: row.currency,
     effectiveFrom: row.effective_from,
     effectiveTo: row.effective_to,
-  }));
+  };
 }
