@@ -46,7 +46,7 @@ function printReport(report: BillRunReport): void {
   for (const invoice of report.invoices) {
     const flags = [
       invoice.needs_revaluation ? 'needs revaluation' : null,
-      invoice.cap === null ? null : `cap remaining ${formatMoney(invoice.cap.remaining)}`,
+      invoice.cap === null ? null : `cap remaining ${formatMoney(invoice.cap.remaining_cents)}`,
     ].filter((f) => f !== null);
     out.push(
       `  ${invoice.invoice_number}  ${invoice.matter_code}  ${invoice.state}  ${formatMoney(invoice.total_cents)}  ${invoice.outcome}${flags.length > 0 ? `  (${flags.join(', ')})` : ''}`,

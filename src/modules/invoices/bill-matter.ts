@@ -240,6 +240,15 @@ function summary(
     outcome,
     lines_added: linesAdded,
     needs_revaluation: invoice.needs_revaluation,
-    cap,
+    cap:
+      cap === null
+        ? null
+        : {
+            cap_cents: cap.cap,
+            billed_before_cents: cap.billedBefore,
+            invoice_fees_cents: cap.invoiceFees,
+            adjustment_cents: cap.adjustment,
+            remaining_cents: cap.remaining,
+          },
   };
 }

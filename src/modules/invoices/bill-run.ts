@@ -18,7 +18,6 @@ import { findApprovals, type WorkEntryRow } from '../compliance/work.repository.
 import * as runRepo from './bill-run.repository.js';
 import { judgeWork, type Judgement } from './bill-run-guidelines.js';
 import { billMatter, type MatterWork } from './bill-matter.js';
-import type { CapBalance } from './fee-arrangements.js';
 import { invoiceNumberPattern } from './invoice-number.js';
 import * as repo from './invoices.repository.js';
 
@@ -50,7 +49,14 @@ export interface BillRunInvoice {
   outcome: 'created' | 'refreshed' | 'unchanged';
   lines_added: number;
   needs_revaluation: boolean;
-  cap: CapBalance | null;
+  /** The fee cap as this invoice leaves it (capped matters only), in cents. */
+  cap: {
+    cap_cents: number;
+    billed_before_cents: number;
+    invoice_fees_cents: number;
+    adjustment_cents: number;
+    remaining_cents: number;
+  } | null;
 }
 
 export interface BillRunReport {

@@ -176,11 +176,11 @@ describe('fee arrangements on the bill run', () => {
     await entry('1.00', '2026-10-16'); // 400.00
     const report = await run(client.client_code);
     expect(report.invoices[0]!.cap).toEqual({
-      cap: 100000,
-      billedBefore: 0,
-      invoiceFees: 120000,
-      adjustment: -20000,
-      remaining: 0,
+      cap_cents: 100000,
+      billed_before_cents: 0,
+      invoice_fees_cents: 120000,
+      adjustment_cents: -20000,
+      remaining_cents: 0,
     });
     const invoice = await invoiceOf(matter.id);
     expect(invoice).toMatchObject({
@@ -207,20 +207,20 @@ describe('fee arrangements on the bill run', () => {
     await other.entry('1.00', '2026-11-02');
     const second = await run(other.client.client_code, '2026-11');
     expect(second.invoices[0]!.cap).toEqual({
-      cap: 100000,
-      billedBefore: 40000,
-      invoiceFees: 40000,
-      adjustment: 0,
-      remaining: 20000,
+      cap_cents: 100000,
+      billed_before_cents: 40000,
+      invoice_fees_cents: 40000,
+      adjustment_cents: 0,
+      remaining_cents: 20000,
     });
     await other.entry('1.00', '2026-11-03');
     const third = await run(other.client.client_code, '2026-11');
     expect(third.invoices[0]!.cap).toEqual({
-      cap: 100000,
-      billedBefore: 40000,
-      invoiceFees: 80000,
-      adjustment: -20000,
-      remaining: 0,
+      cap_cents: 100000,
+      billed_before_cents: 40000,
+      invoice_fees_cents: 80000,
+      adjustment_cents: -20000,
+      remaining_cents: 0,
     });
     await expectArithmetic((await invoiceOf(other.matter.id, '2026-11-01')).id);
   });

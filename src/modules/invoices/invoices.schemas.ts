@@ -13,11 +13,11 @@ export const billRunBodySchema = z.object({
 export type BillRunBody = z.infer<typeof billRunBodySchema>;
 
 const capSchema = z.object({
-  cap: z.number().int(),
-  billedBefore: z.number().int(),
-  invoiceFees: z.number().int(),
-  adjustment: z.number().int(),
-  remaining: z.number().int(),
+  cap_cents: z.number().int(),
+  billed_before_cents: z.number().int(),
+  invoice_fees_cents: z.number().int(),
+  adjustment_cents: z.number().int(),
+  remaining_cents: z.number().int(),
 });
 
 export const billRunReportSchema = z.object({
