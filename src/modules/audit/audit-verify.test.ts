@@ -148,6 +148,25 @@ describe('verifyAuditChain on an untouched trail', () => {
     });
   });
 
+  it('keeps one chain when appends race, whether or not the remembered head is current', async () => {
+    const append = (n: number) =>
+      t.db.transaction().execute(async (trx) => {
+        await appendAuditEvent(
+          trx,
+          SYSTEM_ACTOR,
+          { action: 'test.race', entityType: 'x', entityId: n },
+          t.clock.now(),
+        );
+        // A rolled-back append leaves the remembered head stale for the next one.
+        if (n % 5 === 0) throw new Error('roll back');
+      });
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => append(n)));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(16);
+    const links = await t.db.selectFrom('audit_event').select('prev_hash').execute();
+    expect(new Set(links.map((l) => l.prev_hash)).size).toBe(links.length);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, events: links.length });
+  });
+
   it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
     await expect(sql`update audit_event set reason = 'edited'`.execute(t.db)).rejects.toThrow(
       /append-only/,

@@ -67,6 +67,12 @@ export function hashAuditRecord(record: AuditRecord): string {
 }
 
 /**
+ * The last event this process appended: usually still the chain's head at the next append,
+ * which then links to it without reading the head first (see `appendAuditEvent`).
+ */
+let lastAppended: { id: number; hash: string } | null = null;
+
+/**
  * Appends an audit event inside the caller's transaction, chained to the previous event by
  * SHA-256. A transaction-scoped advisory lock orders appends so the chain never forks.
  */
@@ -77,13 +83,7 @@ export async function appendAuditEvent(
   occurredAt: Date,
 ): Promise<void> {
   await sql`select pg_advisory_xact_lock(7261001)`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_event')
-    .select('hash')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const record: AuditRecord = {
+  const recordAfter = (prevHash: string | null): AuditRecord => ({
     occurred_at: occurredAt.toISOString(),
     actor_user_id: actor.via === 'system' ? null : Number(actor.userId),
     actor: actor.email,
@@ -93,17 +93,56 @@ export async function appendAuditEvent(
     before: toStoredJson(event.before),
     after: toStoredJson(event.after),
     reason: event.reason ?? null,
-    prev_hash: last?.hash ?? null,
-  };
-  await trx
+    prev_hash: prevHash,
+  });
+  // Under the lock, a statement sees every committed append. Linking to the remembered head
+  // inserts only if it is still the head (same id and hash), so a miss (another process
+  // appended, or the remembered append rolled back) falls back to reading the head: one
+  // round trip fewer while the lock is held, and the same chain either way.
+  const known = lastAppended;
+  if (known !== null) {
+    const record = recordAfter(known.hash);
+    const hash = hashAuditRecord(record);
+    const linked = await sql<{ id: number }>`
+      insert into audit_event
+        (occurred_at, actor_user_id, actor, action, entity_type, entity_id, before, after, reason, prev_hash, hash)
+      select ${record.occurred_at}::timestamptz, ${record.actor_user_id}::bigint, ${record.actor},
+        ${record.action}, ${record.entity_type}, ${record.entity_id}, ${jsonOrNull(record.before)}::jsonb,
+        ${jsonOrNull(record.after)}::jsonb, ${record.reason}, ${record.prev_hash}, ${hash}
+      where exists (
+        select 1 from (select id, hash from audit_event order by id desc limit 1) head
+        where head.id = ${known.id} and head.hash = ${known.hash}
+      )
+      returning id`.execute(trx);
+    const row = linked.rows[0];
+    if (row !== undefined) {
+      lastAppended = { id: Number(row.id), hash };
+      return;
+    }
+  }
+  const last = await trx
+    .selectFrom('audit_event')
+    .select('hash')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const record = recordAfter(last?.hash ?? null);
+  const hash = hashAuditRecord(record);
+  const { id } = await trx
     .insertInto('audit_event')
     .values({
       ...record,
-      before: record.before === null ? null : JSON.stringify(record.before),
-      after: record.after === null ? null : JSON.stringify(record.after),
-      hash: hashAuditRecord(record),
+      before: jsonOrNull(record.before),
+      after: jsonOrNull(record.after),
+      hash,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  lastAppended = { id, hash };
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 export const AUDIT_EVENT_COLUMNS = [
