@@ -17,6 +17,7 @@ import { resolveRate, type RateCandidate } from '../../domain/rates.js';
 import { findApprovals, type WorkEntryRow } from '../compliance/work.repository.js';
 import * as runRepo from './bill-run.repository.js';
 import { judgeWork, type Judgement } from './bill-run-guidelines.js';
+import { visibleMatterIds } from '../matters/matter-access.js';
 import { billMatter, type MatterWork } from './bill-matter.js';
 import { invoiceNumberPattern } from './invoice-number.js';
 import * as repo from './invoices.repository.js';
@@ -85,7 +86,12 @@ export async function runBillRun(
 ): Promise<BillRunReport> {
   const period = parsePeriod(input.period);
   const pattern = options.pattern ?? invoiceNumberPattern();
-  await checkScope(ctx.db, input);
+  // Walled matters are billed only by their members (and operator commands): a run by anyone
+  // else leaves them out, and naming one answers as if it did not exist.
+  const visible = new Set(
+    (await visibleMatterIds(ctx.db, actor, 'work').execute()).map((row) => Number(row.id)),
+  );
+  await checkScope(ctx.db, input, visible);
   const scope: runRepo.BillRunScope = {
     ...period,
     ...(input.clientCode === undefined ? {} : { clientCode: input.clientCode }),
@@ -101,7 +107,7 @@ export async function runBillRun(
     skipped: [],
     invoices: [],
   };
-  const ids = await runRepo.findBillRunMatterIds(ctx.db, scope);
+  const ids = (await runRepo.findBillRunMatterIds(ctx.db, scope)).filter((id) => visible.has(id));
   const size = options.chunkSize ?? BILL_RUN_CHUNK;
   for (let i = 0; i < ids.length; i += size) {
     const chunk = ids.slice(i, i + size);
@@ -124,7 +130,11 @@ export function parsePeriod(text: string): { start: string; end: string } {
   return { start: `${text}-01`, end: `${text}-${String(days).padStart(2, '0')}` };
 }
 
-async function checkScope(db: Kysely<DB>, input: BillRunInput): Promise<void> {
+async function checkScope(
+  db: Kysely<DB>,
+  input: BillRunInput,
+  visible: ReadonlySet<number>,
+): Promise<void> {
   if (input.clientCode !== undefined) {
     const client = await db
       .selectFrom('client')
@@ -139,7 +149,8 @@ async function checkScope(db: Kysely<DB>, input: BillRunInput): Promise<void> {
       .select('id')
       .where('matter_code', '=', input.matterCode)
       .executeTakeFirst();
-    if (!matter) throw notFound('MATTER_NOT_FOUND', `No matter ${input.matterCode}.`);
+    if (!matter || !visible.has(Number(matter.id)))
+      throw notFound('MATTER_NOT_FOUND', `No matter ${input.matterCode}.`);
   }
 }
 

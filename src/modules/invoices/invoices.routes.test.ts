@@ -84,6 +84,24 @@ describe('the invoices API', () => {
     expect(response.body).toContain('period');
   });
 
+  it('leaves a walled matter out of a non-member’s bill run, and names it as unknown', async () => {
+    const { client, matter } = await clientWithWork(true);
+    const run = await call('POST', '/bill-runs', coordinator, {
+      period: '2026-10',
+      client_code: client.client_code,
+    });
+    expect(run.json()).toMatchObject({ created: 0, entries_billed: 0, invoices: [] });
+    const named = await call('POST', '/bill-runs', coordinator, {
+      period: '2026-10',
+      matter_code: matter.matter_code,
+    });
+    expect(named.statusCode).toBe(404);
+    expect(named.json().code).toBe('MATTER_NOT_FOUND');
+    expect(
+      await t.db.selectFrom('invoice').select('id').where('matter_id', '=', matter.id).execute(),
+    ).toEqual([]);
+  });
+
   it('hides a walled matter’s invoice from non-members (404) and shows it to members', async () => {
     const { client, matter } = await clientWithWork(true);
     const admin = await buildUser(t.db, { roles: ['admin'] });
