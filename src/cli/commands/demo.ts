@@ -47,6 +47,7 @@ function printReport(report: DemoLoadReport, target: string): void {
     const note = kind === 'time-entries' ? `  (${report.draftEntries} not yet released)` : '';
     out(`  ${kind.padEnd(20)} ${String(count).padStart(6)}${note}`);
   }
+  out(`Guidelines active: ${report.guidelines} (firm-wide and Northwind Logistics).`);
   out('\nBilling problems planted for the checks to find (entries and expenses):');
   for (const [kind, count] of Object.entries(report.problems))
     out(`  ${kind.replaceAll('_', ' ').padEnd(24)} ${String(count).padStart(4)}`);

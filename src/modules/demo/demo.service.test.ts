@@ -47,6 +47,21 @@ describe('loadDemoFirm', () => {
     expect(report.problems).toEqual(firm.problems);
   });
 
+  it('works under the firm-wide and Northwind guidelines, whose findings stand as owned exceptions', async () => {
+    expect(report.guidelines).toBe(2);
+    expect(await count('guideline_version', sql`status = 'active'`)).toBe(2);
+    const open = await database.db
+      .selectFrom('guideline_exception')
+      .select(['rule_id', 'severity', 'owner_user_id'])
+      .where('state', '=', 'open')
+      .execute();
+    // The planted problems surface: vague narratives, block billing, missing codes, …
+    const rules = new Set(open.map((e) => e.rule_id));
+    for (const rule of ['vague', 'block-billing', 'codes']) expect(rules, rule).toContain(rule);
+    expect(open.filter((e) => e.severity === 'block').length).toBeGreaterThan(20);
+    expect(open.some((e) => e.owner_user_id !== null)).toBe(true);
+  });
+
   it('leaves the late releasers’ last week in draft and releases the rest', async () => {
     const drafts = await count('time_entry', sql`status = 'draft'`);
     expect(drafts).toBe(report.draftEntries);

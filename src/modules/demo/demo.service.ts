@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../config/context.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { SYSTEM_ACTOR } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { hashPassword } from '../auth/password.js';
+import { importGuideline } from '../guidelines/import-guideline.js';
 import { importRecords } from '../import-export/import.service.js';
 import type { DemoFirm, DemoRecordKind, ProblemKind } from './demo-firm.js';
 import {
@@ -33,6 +35,8 @@ export interface DemoLoadReport extends DemoSignIns {
   counts: Record<DemoRecordKind, number>;
   draftEntries: number;
   problems: Record<ProblemKind, number>;
+  /** Guidelines imported and activated (firm-wide and one client's). */
+  guidelines: number;
 }
 
 export interface DemoLoadOptions {
@@ -61,6 +65,16 @@ export async function existingDemoSignIns(ctx: AppContext): Promise<DemoSignIns 
   );
   if (present.length !== users.length) return null;
   return { loaded: false, password: DEMO_PASSWORD, users };
+}
+
+/**
+ * The guidelines the demo firm works under: the firm-wide standards and Northwind Logistics'
+ * outside-counsel guideline, shipped as the examples in examples/guidelines/.
+ */
+const DEMO_GUIDELINES = ['firm-default.yaml', 'northwind-logistics.yaml'];
+
+function demoGuidelineText(name: string): string {
+  return readFileSync(new URL(`../../../examples/guidelines/${name}`, import.meta.url), 'utf8');
 }
 
 /** Time entries of the late releasers' last week, which stay in draft. */
@@ -92,6 +106,12 @@ export async function loadDemoFirm(
       counts[kind] = done.inserted + draft.inserted;
     } else {
       counts[kind] = (await importRecords(ctx, SYSTEM_ACTOR, kind, firm[kind])).inserted;
+    }
+    // Active before any work arrives, so imported entries are checked and their findings
+    // stand as exceptions with owners, as they would in a firm using Matterflow.
+    if (kind === 'clients') {
+      for (const name of DEMO_GUIDELINES)
+        await importGuideline(ctx, SYSTEM_ACTOR, demoGuidelineText(name), { activate: true });
     }
   }
 
@@ -129,5 +149,6 @@ export async function loadDemoFirm(
     counts,
     draftEntries: drafts.length,
     problems: firm.problems,
+    guidelines: DEMO_GUIDELINES.length,
   };
 }
