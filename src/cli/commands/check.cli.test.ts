@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import {
@@ -11,7 +11,7 @@ import {
   buildMatter,
   buildTimeEntry,
 } from '../../test/factories.js';
-import { runCli } from '../main.js';
+import { runCliCapturing } from '../../test/cli.js';
 
 let dir: string;
 
@@ -54,26 +54,7 @@ rules:
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await runCli(['node', 'matterflow', '--data', join(dir, 'data'), ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = (...args: string[]) => runCliCapturing(['--data', join(dir, 'data'), ...args]);
 
 describe('matterflow check', () => {
   it('lists the findings as JSON and exits 1 while a block finding is open', async () => {
