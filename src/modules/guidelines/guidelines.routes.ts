@@ -2,6 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../http/auth.js';
 import type { RegisterRoutes } from '../../http/modules.js';
+import { acceptYamlDocuments } from '../../http/document-body.js';
 import { errorResponses } from '../../http/openapi.js';
 import { activateGuideline } from './activate-guideline.js';
 import {
@@ -26,12 +27,7 @@ const tags = ['guidelines'];
 export const guidelineRoutes: RegisterRoutes = async (api, { ctx }) => {
   // Its own scope, so the YAML body parser applies to these routes only.
   await api.register(async (scope) => {
-    // The document is kept byte for byte, so YAML bodies arrive as the text that was sent.
-    scope.addContentTypeParser(
-      ['text/yaml', 'application/yaml'],
-      { parseAs: 'string' },
-      (_request, body, done) => done(null, body),
-    );
+    acceptYamlDocuments(scope);
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     r.get('/guidelines', {

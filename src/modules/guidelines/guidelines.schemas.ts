@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { documentImportBodySchema, documentImportQuerySchema } from '../../http/document-body.js';
 import { isIsoDate } from '../../domain/dates.js';
 
 export const GUIDELINE_STATUSES = ['draft', 'active', 'retired'] as const;
 export type GuidelineStatus = (typeof GUIDELINE_STATUSES)[number];
 
 /** The media types that carry a guideline document as raw text (YAML, or JSON read as YAML). */
-export const DOCUMENT_MEDIA_TYPES = ['text/yaml', 'application/yaml', 'text/plain'] as const;
+export { DOCUMENT_MEDIA_TYPES } from '../../http/document-body.js';
 
 const isoDate = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
 
@@ -54,21 +55,9 @@ export type GuidelineListQuery = z.infer<typeof guidelineListQuerySchema>;
 
 export const guidelineListSchema = z.object({ items: z.array(guidelineVersionSchema) });
 
-export const importQuerySchema = z.object({
-  activate: z
-    .enum(['true', 'false'])
-    .optional()
-    .describe('Activate the new version at once (for a raw-text body).'),
-});
+export const importQuerySchema = documentImportQuerySchema;
 
-/** A raw document (text/yaml, application/yaml, text/plain) or JSON `{ content, activate }`. */
-export const importBodySchema = z.union([
-  z.string().describe('The guideline document itself, YAML or JSON.'),
-  z.object({
-    content: z.string().describe('The guideline document, YAML or JSON, as text.'),
-    activate: z.boolean().optional(),
-  }),
-]);
+export const importBodySchema = documentImportBodySchema('guideline');
 
 export const importResultSchema = guidelineVersionSchema;
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { documentImportBodySchema, documentImportQuerySchema } from '../../http/document-body.js';
 import { parseMoney } from '../../domain/money.js';
 
 export const ROUTING_TABLE_STATUSES = ['draft', 'active', 'retired'] as const;
 export type RoutingTableStatus = (typeof ROUTING_TABLE_STATUSES)[number];
 
 /** The media types that carry a routing table document as raw text (YAML, or JSON read as YAML). */
-export const DOCUMENT_MEDIA_TYPES = ['text/yaml', 'application/yaml', 'text/plain'] as const;
+export { DOCUMENT_MEDIA_TYPES } from '../../http/document-body.js';
 
 export const routingTableVersionSchema = z.object({
   id: z.number().int(),
@@ -46,21 +47,9 @@ export type RoutingTableDetailDto = z.infer<typeof routingTableDetailSchema>;
 
 export const routingTableListSchema = z.object({ items: z.array(routingTableVersionSchema) });
 
-export const importQuerySchema = z.object({
-  activate: z
-    .enum(['true', 'false'])
-    .optional()
-    .describe('Activate the new version at once (for a raw-text body).'),
-});
+export const importQuerySchema = documentImportQuerySchema;
 
-/** A raw document (text/yaml, application/yaml, text/plain) or JSON `{ content, activate }`. */
-export const importBodySchema = z.union([
-  z.string().describe('The routing table document itself, YAML or JSON.'),
-  z.object({
-    content: z.string().describe('The routing table document, YAML or JSON, as text.'),
-    activate: z.boolean().optional(),
-  }),
-]);
+export const importBodySchema = documentImportBodySchema('routing table');
 
 export const keyVersionParamsSchema = z.object({
   key: z.string().min(1),
