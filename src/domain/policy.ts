@@ -63,8 +63,9 @@ const GUIDELINE_READ: readonly Action[] = ['read', 'export'];
  */
 const EXCEPTION_WAIVE: readonly Action[] = ['read', 'update'];
 /**
- * Invoices: the billing side reads drafts and revalues them (`update`); a bill run is `create`
- * on `bill_run`. Approvers read the invoices they sign off; timekeepers see none.
+ * Invoices: the billing side reads drafts, revalues them and moves them through the workflow
+ * (`update`); a bill run is `create` on `bill_run`. Approvers read the invoices they sign off and
+ * move them (`update`; the workflow table decides which moves); timekeepers see none.
  */
 const INVOICE_WORK: readonly Action[] = ['read', 'update'];
 const BILL_RUN: readonly Action[] = ['create'];
@@ -155,7 +156,7 @@ export const POLICY: Record<Role, Grants> = {
     utbms_code: READ,
     ledes_file: READ,
     routing_table: ROUTING_READ,
-    invoice: READ,
+    invoice: INVOICE_WORK,
   },
   timekeeper: {
     client: READ,

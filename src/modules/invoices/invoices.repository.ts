@@ -27,6 +27,7 @@ export const INVOICE_COLUMNS = [
   'i.owner_role',
   'i.owner_user_id',
   'i.stage_entered_at',
+  'i.rework_count',
   'i.needs_revaluation',
   'i.last_bill_run_at',
   'i.outcome_amount_cents',
@@ -239,3 +240,94 @@ export async function recomputeTotals(db: Kysely<DB>, invoiceId: number): Promis
 }
 
 export type OpenInvoiceRow = Awaited<ReturnType<typeof findOpenInvoices>>[number];
+
+const LIVE_DISPOSITIONS = ['bill', 'no_charge'] as const;
+
+/** Open blocking exceptions on the invoice itself or on the work its live lines bill. */
+export async function countOpenBlockingExceptions(
+  db: Kysely<DB>,
+  invoiceId: number,
+): Promise<number> {
+  const liveLines = db
+    .selectFrom('invoice_line')
+    .where('invoice_id', '=', invoiceId)
+    .where('disposition', 'in', LIVE_DISPOSITIONS);
+  const row = await db
+    .selectFrom('guideline_exception as g')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('g.state', '=', 'open')
+    .where('g.severity', '=', 'block')
+    .where((eb) =>
+      eb.or([
+        eb('g.invoice_id', '=', invoiceId),
+        eb('g.time_entry_id', 'in', liveLines.select('time_entry_id')),
+        eb('g.expense_id', 'in', liveLines.select('expense_id')),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Adjustments (write-downs and the like) still awaiting a decision. */
+export async function countPendingAdjustments(db: Kysely<DB>, invoiceId: number): Promise<number> {
+  const row = await db
+    .selectFrom('invoice_adjustment')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('invoice_id', '=', invoiceId)
+    .where('state', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Live lines an e-billing portal would refuse: fees without task or activity code, expenses without an expense code. */
+export async function countUncodedLines(db: Kysely<DB>, invoiceId: number): Promise<number> {
+  const row = await db
+    .selectFrom('invoice_line')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('invoice_id', '=', invoiceId)
+    .where('disposition', 'in', LIVE_DISPOSITIONS)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('line_type', '=', 'F'),
+          eb.or([eb('task_code', 'is', null), eb('activity_code', 'is', null)]),
+        ]),
+        eb.and([eb('line_type', '=', 'E'), eb('expense_code', 'is', null)]),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The matter's reference as the client knows it, which invoices must carry. */
+export async function findClientMatterId(db: Kysely<DB>, matterId: number) {
+  const row = await db
+    .selectFrom('matter')
+    .select('client_matter_id')
+    .where('id', '=', matterId)
+    .executeTakeFirstOrThrow();
+  return row.client_matter_id;
+}
+
+/** The invoice's stage events in time order. */
+export function findStageEvents(db: Kysely<DB>, invoiceId: number) {
+  return db
+    .selectFrom('invoice_stage_event')
+    .select([
+      'id',
+      'from_state',
+      'to_state',
+      'approval_level',
+      'owner_role',
+      'owner_user_id',
+      'actor_user_id',
+      'occurred_at',
+      'reason',
+      'rework',
+      'trigger',
+    ])
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}

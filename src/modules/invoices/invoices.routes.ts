@@ -8,8 +8,10 @@ import {
   billRunReportSchema,
   idParamsSchema,
   invoiceDetailSchema,
+  invoiceHistorySchema,
   invoiceListQuerySchema,
   invoicePageSchema,
+  transitionBodySchema,
   versionBodySchema,
 } from './invoices.schemas.js';
 import * as service from './invoices.service.js';
@@ -68,5 +70,29 @@ export const invoiceRoutes: RegisterRoutes = async (api, { ctx }) => {
     },
     handler: (request) =>
       service.revalue(ctx, actorOf(request), request.params.id, request.body.version),
+  });
+
+  r.post('/invoices/:id/transitions', {
+    config: { policy: { action: 'update', resource: 'invoice' } },
+    schema: {
+      tags,
+      summary: 'Move an invoice to another workflow stage (send the version you read)',
+      params: idParamsSchema,
+      body: transitionBodySchema,
+      response: { 200: invoiceDetailSchema, ...errorResponses },
+    },
+    handler: (request) =>
+      service.transition(ctx, actorOf(request), request.params.id, request.body),
+  });
+
+  r.get('/invoices/:id/history', {
+    config: { policy: { action: 'read', resource: 'invoice' } },
+    schema: {
+      tags,
+      summary: "An invoice's audit events and stage changes, in time order",
+      params: idParamsSchema,
+      response: { 200: invoiceHistorySchema, ...errorResponses },
+    },
+    handler: (request) => service.getHistory(ctx, actorOf(request), request.params.id),
   });
 };

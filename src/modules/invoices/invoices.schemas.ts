@@ -64,9 +64,11 @@ export const invoiceSchema = z.object({
   fee_arrangement: z.string(),
   state: z.string(),
   previous_state: z.string().nullable(),
+  approval_level: z.number().int(),
   owner_role: z.string().nullable(),
   owner_user_id: z.number().int().nullable(),
   stage_entered_at: z.date(),
+  rework_count: z.number().int(),
   needs_revaluation: z.boolean(),
   last_bill_run_at: z.date(),
   outcome_amount_cents: z.number().int().nullable(),
@@ -138,3 +140,40 @@ export type InvoiceListQuery = z.infer<typeof invoiceListQuerySchema>;
 export const invoicePageSchema = pageSchema(invoiceSchema);
 export const idParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 export const versionBodySchema = z.object({ version: z.number().int().min(1) });
+
+export const transitionBodySchema = z.object({
+  to: z.enum(INVOICE_STATES),
+  reason: z.string().max(2000).optional(),
+  version: z.number().int().min(1),
+});
+export type TransitionBody = z.infer<typeof transitionBodySchema>;
+
+export const invoiceHistorySchema = z.object({
+  audit_events: z.array(
+    z.object({
+      id: z.number().int(),
+      occurred_at: z.date(),
+      actor: z.string(),
+      action: z.string(),
+      before: z.unknown(),
+      after: z.unknown(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  stage_events: z.array(
+    z.object({
+      id: z.number().int(),
+      from_state: z.string().nullable(),
+      to_state: z.string(),
+      approval_level: z.number().int(),
+      owner_role: z.string().nullable(),
+      owner_user_id: z.number().int().nullable(),
+      actor_user_id: z.number().int().nullable(),
+      occurred_at: z.date(),
+      reason: z.string().nullable(),
+      rework: z.boolean(),
+      trigger: z.string().nullable(),
+    }),
+  ),
+});
+export type InvoiceHistoryDto = z.infer<typeof invoiceHistorySchema>;

@@ -4,8 +4,16 @@ import { notFound } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import * as repo from './invoices.repository.js';
-import type { InvoiceDetailDto, InvoiceDto, InvoiceListQuery } from './invoices.schemas.js';
+import { listAuditEvents } from '../audit/audit.repository.js';
+import type {
+  InvoiceDetailDto,
+  InvoiceDto,
+  InvoiceHistoryDto,
+  InvoiceListQuery,
+  TransitionBody,
+} from './invoices.schemas.js';
 import { revalueInvoice } from './revalue-invoice.js';
+import { transitionInvoice } from './transition-invoice.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findVisibleInvoice>>>;
 
@@ -26,9 +34,11 @@ function toDto(row: Row): InvoiceDto {
     fee_arrangement: row.fee_arrangement,
     state: row.state,
     previous_state: row.previous_state,
+    approval_level: row.approval_level,
     owner_role: row.owner_role,
     owner_user_id: numOrNull(row.owner_user_id),
     stage_entered_at: row.stage_entered_at,
+    rework_count: row.rework_count,
     needs_revaluation: row.needs_revaluation,
     last_bill_run_at: row.last_bill_run_at,
     outcome_amount_cents: numOrNull(row.outcome_amount_cents),
@@ -101,4 +111,46 @@ export async function getInvoice(
 export async function revalue(ctx: AppContext, actor: Actor, id: number, version: number) {
   await revalueInvoice(ctx, actor, id, version);
   return getInvoice(ctx, actor, { id });
+}
+
+/** Moves an invoice to another stage and returns it as it now stands. */
+export async function transition(ctx: AppContext, actor: Actor, id: number, body: TransitionBody) {
+  await transitionInvoice(ctx, actor, id, {
+    to: body.to,
+    version: body.version,
+    ...(body.reason === undefined ? {} : { reason: body.reason }),
+  });
+  return getInvoice(ctx, actor, { id });
+}
+
+/** The invoice's audit events and stage events, each in time order; 404 when hidden or missing. */
+export async function getHistory(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+): Promise<InvoiceHistoryDto> {
+  const row = await repo.findVisibleInvoice(ctx.db, actor, { id });
+  if (!row) throw notFound('INVOICE_NOT_FOUND', `No invoice ${id}.`);
+  // An invoice's trail is short; one generous page holds it.
+  const [audit, stages] = await Promise.all([
+    listAuditEvents(ctx.db, { entityType: 'invoice', entityId: String(id) }, null, 1000),
+    repo.findStageEvents(ctx.db, id),
+  ]);
+  return {
+    audit_events: audit.map((e) => ({
+      id: num(e.id),
+      occurred_at: e.occurred_at,
+      actor: e.actor,
+      action: e.action,
+      before: e.before,
+      after: e.after,
+      reason: e.reason,
+    })),
+    stage_events: stages.map((e) => ({
+      ...e,
+      id: num(e.id),
+      owner_user_id: numOrNull(e.owner_user_id),
+      actor_user_id: numOrNull(e.actor_user_id),
+    })),
+  };
 }

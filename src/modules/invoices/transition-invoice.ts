@@ -1,0 +1,178 @@
+/**
+ * Moving an invoice from one workflow stage to the next: load it behind the matter walls, gather
+ * the facts the guards read, ask `planTransition`, then write the new stage, its stage event and
+ * its audit event in one transaction.
+ */
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../../config/context.js';
+import type { DB } from '../../db/schema.js';
+import { updateVersioned } from '../../db/versioned.js';
+import { notFound, staleVersion } from '../../domain/errors.js';
+import type { Actor } from '../../domain/policy.js';
+import type { FeeArrangement } from '../../domain/roles.js';
+import {
+  planTransition,
+  transitionError,
+  type InvoiceFacts,
+  type InvoiceState,
+} from '../../domain/workflow/index.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { resolveStageOwners, type StageOwners } from '../routing/resolve-stage-owners.js';
+import { findFirstLegalOps } from '../routing/routing.repository.js';
+import * as repo from './invoices.repository.js';
+
+export interface TransitionInput {
+  to: InvoiceState;
+  reason?: string;
+  version: number;
+}
+
+interface Owner {
+  role: string | null;
+  userId: number | null;
+}
+
+const NOBODY: Owner = { role: null, userId: null };
+
+/** Moves invoice `invoiceId` to `input.to` for `actor`, or throws why the move is refused. */
+export async function transitionInvoice(
+  ctx: AppContext,
+  actor: Actor,
+  invoiceId: number,
+  input: TransitionInput,
+): Promise<void> {
+  const now = ctx.now();
+  const actorId = actor.via === 'system' ? null : Number(actor.userId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const invoice = await repo.findVisibleInvoice(trx, actor, { id: invoiceId });
+    if (!invoice) throw notFound('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+    if (invoice.version !== input.version)
+      throw staleVersion('invoice', input.version, invoice.version);
+
+    const from = invoice.state as InvoiceState;
+    const previousState = invoice.previous_state as InvoiceState | null;
+    const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
+    const current = await ownerOf(trx, routed, from, invoice.approval_level, previousState);
+    const plan = planTransition(
+      {
+        state: from,
+        previousState,
+        approvalLevel: invoice.approval_level,
+        chainLength: routed.approvers.length,
+      },
+      input.to,
+      { roles: actor.roles, isStageOwner: actorId !== null && current.userId === actorId },
+      await factsOf(trx, invoice),
+      input.reason,
+    );
+    if (!plan.ok) throw transitionError(plan);
+
+    const next = await ownerOf(trx, routed, plan.nextState, plan.approvalLevel, plan.previousState);
+    const reason = input.reason?.trim() || null;
+    await updateVersioned(
+      trx,
+      'invoice',
+      invoiceId,
+      input.version,
+      {
+        state: plan.nextState,
+        previous_state: plan.previousState,
+        approval_level: plan.approvalLevel,
+        owner_role: next.role,
+        owner_user_id: next.userId,
+        stage_entered_at: now,
+        // The version check makes the count read above the current one.
+        ...(plan.rework ? { rework_count: invoice.rework_count + 1 } : {}),
+      },
+      'INVOICE_NOT_FOUND',
+      now,
+    );
+    await repo.insertStageEvent(trx, {
+      invoice_id: invoiceId,
+      from_state: from,
+      to_state: plan.nextState,
+      approval_level: plan.approvalLevel,
+      owner_role: next.role,
+      owner_user_id: next.userId,
+      actor_user_id: actorId,
+      occurred_at: now,
+      reason,
+      rework: plan.rework,
+      trigger: 'transition',
+    });
+    await appendAuditEvent(
+      trx,
+      actor,
+      {
+        action: 'invoice.transition',
+        entityType: 'invoice',
+        entityId: invoiceId,
+        before: { state: from, approval_level: invoice.approval_level },
+        after: { state: plan.nextState, approval_level: plan.approvalLevel, action: plan.action },
+        reason,
+      },
+      now,
+    );
+  });
+}
+
+/** What the guards read, all from the database as it stands inside this transaction. */
+async function factsOf(trx: Kysely<DB>, invoice: repo.InvoiceRow): Promise<InvoiceFacts> {
+  const [openBlockingExceptions, pendingWriteDowns, uncodedLines, clientMatterId] =
+    await Promise.all([
+      repo.countOpenBlockingExceptions(trx, invoice.id),
+      repo.countPendingAdjustments(trx, invoice.id),
+      repo.countUncodedLines(trx, invoice.id),
+      repo.findClientMatterId(trx, invoice.matter_id),
+    ]);
+  const missingRequiredFields: string[] = [];
+  // Clients' portals file invoices under their own matter reference; without it they bounce.
+  if ((clientMatterId ?? '').trim() === '') missingRequiredFields.push('client_matter_id');
+  if (invoice.invoice_number.trim() === '') missingRequiredFields.push('invoice_number');
+  return {
+    openBlockingExceptions,
+    missingRequiredFields,
+    pendingWriteDowns,
+    readinessProblems: uncodedLines + missingRequiredFields.length,
+    feeArrangement: invoice.fee_arrangement as FeeArrangement,
+    outcomeAmountCents:
+      invoice.outcome_amount_cents === null ? null : Number(invoice.outcome_amount_cents),
+  };
+}
+
+/** Who owns `state` per the routing: reviewer, the approver of `level`, or legal ops after sign-off. */
+async function ownerOf(
+  trx: Kysely<DB>,
+  routed: StageOwners,
+  state: InvoiceState,
+  level: number,
+  previousState: InvoiceState | null,
+): Promise<Owner> {
+  switch (state) {
+    case 'draft':
+    case 'in_review':
+    case 'exception':
+      return { role: routed.reviewer.role, userId: routed.reviewer.userId };
+    case 'waiting_on_timekeeper':
+      // Each entry's timekeeper fixes their own work; no single user owns the stage.
+      return { role: 'timekeeper', userId: null };
+    case 'ready_for_approval': {
+      const approver = routed.approvers[level - 1];
+      return approver ? { role: approver.role, userId: approver.userId } : NOBODY;
+    }
+    case 'approved':
+    case 'submitted':
+    case 'accepted':
+    case 'rejected': {
+      const legalOps = await findFirstLegalOps(trx);
+      return { role: 'legal_ops', userId: legalOps ? Number(legalOps.id) : null };
+    }
+    case 'on_hold':
+      return previousState === null || previousState === 'on_hold'
+        ? NOBODY
+        : ownerOf(trx, routed, previousState, level, null);
+    case 'paid':
+    case 'void':
+      return NOBODY;
+  }
+}
