@@ -51,5 +51,9 @@ function openPostgres(target: { url: string; poolSize?: number }): Kysely<DB> {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection can be closed by the server (restart, failover, a dropped database).
+  // node-postgres then emits 'error' on the pool, which would crash the process if unheard;
+  // the pool has already discarded that client, and queries in flight fail on their own.
+  pool.on('error', () => {});
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
