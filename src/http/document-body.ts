@@ -34,3 +34,14 @@ export function documentImportBodySchema(what: string) {
     }),
   ]);
 }
+
+/** The document text and whether to activate it, from either import form. */
+export function readDocumentImport(
+  body: string | { content: string; activate?: boolean | undefined },
+  query: { activate?: 'true' | 'false' | undefined },
+): { content: string; activate: boolean } {
+  const fromQuery = query.activate === 'true';
+  return typeof body === 'string'
+    ? { content: body, activate: fromQuery }
+    : { content: body.content, activate: body.activate ?? fromQuery };
+}

@@ -2,7 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../http/auth.js';
 import type { RegisterRoutes } from '../../http/modules.js';
-import { acceptYamlDocuments } from '../../http/document-body.js';
+import { acceptYamlDocuments, readDocumentImport } from '../../http/document-body.js';
 import { errorResponses } from '../../http/openapi.js';
 import { activateRoutingTable } from './activate-routing-table.js';
 import { importRoutingTable } from './import-routing-table.js';
@@ -57,11 +57,7 @@ export const routingRoutes: RegisterRoutes = async (api, { ctx }) => {
         response: { 201: routingTableVersionSchema, ...errorResponses },
       },
       handler: async (request, reply) => {
-        const body = request.body;
-        const [content, activate] =
-          typeof body === 'string'
-            ? [body, request.query.activate === 'true']
-            : [body.content, body.activate ?? request.query.activate === 'true'];
+        const { content, activate } = readDocumentImport(request.body, request.query);
         const version = await importRoutingTable(ctx, actorOf(request), content, { activate });
         return reply.code(201).send(version);
       },
