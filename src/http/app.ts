@@ -1,14 +1,19 @@
+import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../config/context.js';
-import { registerAccessControl } from './auth.js';
+import type { SecurityConfig } from '../config/security.js';
+import { DEFAULT_SECURITY } from '../config/security.js';
+import { registerAccessControl, SESSION_COOKIE } from './auth.js';
 import { handleError } from './errors.js';
 import { API_MODULES } from './modules.js';
 import { landingPage } from './landing-page.js';
@@ -18,11 +23,32 @@ export interface AppOptions {
   logger?: boolean;
   /** Marks cookies Secure; on behind HTTPS in production. */
   secureCookies?: boolean;
+  /** Session, sign-in, rate and size limits (defaults in config/security.ts). */
+  security?: Partial<SecurityConfig>;
 }
+
+/** The Content-Security-Policy every response carries; the web app is built to satisfy it. */
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'form-action': ["'self'"],
+};
 
 /** Builds the HTTP app without listening, so tests drive it through `app.inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
+  const security: SecurityConfig = {
+    ...DEFAULT_SECURITY,
+    ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
+    ...options.security,
+  };
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: security.bodyLimitBytes });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -35,6 +61,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    // HSTS only where the server is reached over HTTPS; over plain HTTP it would lock users out.
+    hsts: security.secureCookies ? { maxAge: 180 * 24 * 60 * 60, includeSubDomains: true } : false,
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -55,11 +86,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   registerAccessControl(app, options.ctx);
+  await registerRateLimit(app, security);
 
   await app.register(
     async (api) => {
       for (const register of API_MODULES)
-        await register(api, { ctx: options.ctx, secureCookies: options.secureCookies ?? false });
+        await register(api, { ctx: options.ctx, secureCookies: security.secureCookies, security });
     },
     { prefix: '/api/v1' },
   );
@@ -69,4 +101,37 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.type('text/html; charset=utf-8').send(landingPage()),
   );
   return app;
+}
+
+/**
+ * Limits API requests per minute. Runs after the access hook, so a signed-in caller is counted
+ * by its session or token (a bulk client with one token gets the per-credential limit) and
+ * everyone else, sign-in included, by IP address.
+ */
+async function registerRateLimit(app: FastifyInstance, security: SecurityConfig): Promise<void> {
+  const { rateLimitPerMinute: perCredential, rateLimitAnonymousPerMinute: anonymous } = security;
+  if (perCredential === null && anonymous === null) return;
+  await app.register(fastifyRateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    allowList: (request) => !request.routeOptions.url?.startsWith('/api/v1'),
+    keyGenerator: (request) => credentialKey(request),
+    max: (_request, key) =>
+      (key.startsWith('ip:') ? anonymous : perCredential) ?? Number.MAX_SAFE_INTEGER,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many requests; try again in ${context.after}.`,
+    }),
+  });
+}
+
+function credentialKey(request: FastifyRequest): string {
+  if (!request.actor) return `ip:${request.ip}`;
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer '))
+    return `token:${createHash('sha256').update(authorization).digest('base64url')}`;
+  return `session:${createHash('sha256')
+    .update(request.cookies[SESSION_COOKIE] ?? '')
+    .digest('base64url')}`;
 }

@@ -4,7 +4,6 @@ export function landingPage(): string {
 <html lang="en">
 <head><meta charset="utf-8"><title>Matterflow</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}code{background:#f2f4f7;padding:.1rem .3rem;border-radius:3px}</style>
 </head>
 <body>
 <h1>Matterflow</h1>

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
+import type { SecurityConfig } from '../config/security.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
@@ -21,6 +22,7 @@ import { timeEntryRoutes } from '../modules/time-entries/time-entries.routes.js'
 export interface RouteDeps {
   ctx: AppContext;
   secureCookies: boolean;
+  security: SecurityConfig;
 }
 
 export type RegisterRoutes = (api: FastifyInstance, deps: RouteDeps) => Promise<void>;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { databaseTarget, describeTarget } from '../../config/config.js';
+import { securityFromEnv } from '../../config/security.js';
 import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { buildApp } from '../../http/app.js';
@@ -31,6 +32,13 @@ export function registerServe(program: Command): void {
           throw new UsageError((error as Error).message);
         }
       })();
+      const security = (() => {
+        try {
+          return securityFromEnv();
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      })();
       const database = await openDatabase(target);
       await migrateToLatest(database.db);
       const ctx = { db: database.db, now: () => new Date() };
@@ -38,7 +46,7 @@ export function registerServe(program: Command): void {
       const app = await buildApp({
         ctx,
         logger: false,
-        secureCookies: process.env.MATTERFLOW_SECURE_COOKIES === 'true',
+        security,
       });
       await app.listen({ port, host: options.host });
       const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
