@@ -101,10 +101,11 @@ export async function measureSaveLatency(
     });
     const cookie = signIn.headers.get('set-cookie')?.split(';')[0];
     if (!signIn.ok || cookie === undefined) throw new Error(`sign-in failed: ${signIn.status}`);
+    const { csrf_token: csrfToken } = (await signIn.json()) as { csrf_token: string };
     // One request by hand first: a broken endpoint should fail loudly, not as 3,000 errors.
     const probe = await fetch(`${url}/api/v1/time-entries`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
       body: entryBody(firm, 0),
     });
     if (probe.status !== 201)
@@ -118,6 +119,7 @@ export async function measureSaveLatency(
       const job: LoadJob = {
         url,
         cookie,
+        csrfToken,
         path: '/api/v1/time-entries',
         bodies,
         connections,

@@ -11,6 +11,8 @@ import autocannon, { type Result } from 'autocannon';
 export interface LoadJob {
   url: string;
   cookie: string;
+  /** The session's CSRF token, sent with every write as the web app does. */
+  csrfToken: string;
   path: string;
   bodies: string[];
   connections: number;
@@ -39,7 +41,11 @@ async function run(job: LoadJob): Promise<LoadOutcome> {
         connections: job.connections,
         duration: job.seconds,
         ...(job.rate === undefined ? {} : { overallRate: job.rate }),
-        headers: { 'content-type': 'application/json', cookie: job.cookie },
+        headers: {
+          'content-type': 'application/json',
+          cookie: job.cookie,
+          'x-csrf-token': job.csrfToken,
+        },
         requests: [
           {
             method: 'POST',

@@ -4,9 +4,16 @@ import { AppError } from '../domain/errors.js';
 import type { Action, Actor, Resource } from '../domain/policy.js';
 import { isAllowed } from '../domain/policy.js';
 import type { TokenScope } from '../modules/auth/auth.service.js';
-import { authenticateSession, authenticateToken } from '../modules/auth/auth.service.js';
+import {
+  authenticateSession,
+  authenticateToken,
+  csrfTokenMatches,
+} from '../modules/auth/auth.service.js';
 
 export const SESSION_COOKIE = 'matterflow_session';
+/** The header a cookie-authenticated request that changes something must carry. */
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What a route declares about access; every /api/v1 route must declare one or be public. */
 export interface RoutePolicy {
@@ -72,8 +79,21 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     } else {
       const token = request.cookies[SESSION_COOKIE];
       const actor = token ? await authenticateSession(ctx, token) : null;
-      if (!actor) throw UNAUTHENTICATED;
+      if (!token || !actor) throw UNAUTHENTICATED;
       request.actor = actor;
+      // A browser attaches the cookie to cross-site requests too; only our own pages can read
+      // the session's CSRF token (from sign-in or /auth/me) and echo it in a header.
+      const sent = request.headers[CSRF_HEADER];
+      if (
+        !SAFE_METHODS.has(request.method) &&
+        !csrfTokenMatches(token, typeof sent === 'string' ? sent : undefined)
+      ) {
+        throw new AppError(
+          'forbidden',
+          'csrf_token_invalid',
+          `Send the session's CSRF token in the X-CSRF-Token header (from sign-in or GET /api/v1/auth/me).`,
+        );
+      }
     }
     const policy = config.policy;
     if (!policy) return;

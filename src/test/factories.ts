@@ -203,6 +203,11 @@ export async function buildExpense(
 }
 
 /** Signs in through the API and returns the Cookie header to send with later requests. */
+/**
+ * Signs in through the API and returns the `cookie` header value. Like the web app, requests
+ * this app then injects with that cookie send the session's X-CSRF-Token header, unless the test
+ * sets the header itself (CSRF tests send a wrong one, or sign in by hand to send none).
+ */
 export async function signIn(
   app: FastifyInstance,
   email: string,
@@ -217,7 +222,28 @@ export async function signIn(
     throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'matterflow_session');
   if (!cookie) throw new Error('no session cookie');
-  return `matterflow_session=${cookie.value}`;
+  const header = `matterflow_session=${cookie.value}`;
+  sendCsrfTokenWith(app, header, response.json<{ csrf_token: string }>().csrf_token);
+  return header;
+}
+
+const csrfTokensByApp = new WeakMap<FastifyInstance, Map<string, string>>();
+
+function sendCsrfTokenWith(app: FastifyInstance, cookie: string, csrfToken: string): void {
+  let tokens = csrfTokensByApp.get(app);
+  if (!tokens) {
+    const known = new Map<string, string>();
+    tokens = known;
+    csrfTokensByApp.set(app, known);
+    const inject = app.inject.bind(app) as (options?: unknown) => unknown;
+    (app as { inject: unknown }).inject = (options?: unknown) => {
+      const headers = (options as { headers?: Record<string, unknown> } | undefined)?.headers;
+      const token = typeof headers?.cookie === 'string' ? known.get(headers.cookie) : undefined;
+      if (!token || headers === undefined || 'x-csrf-token' in headers) return inject(options);
+      return inject({ ...(options as object), headers: { ...headers, 'x-csrf-token': token } });
+    };
+  }
+  tokens.set(cookie, csrfToken);
 }
 
 /** Puts a user inside a matter's ethical wall. */

@@ -44,7 +44,7 @@ export const authRoutes: RegisterRoutes = async (api, { ctx, secureCookies }) =>
         path: '/',
         maxAge: Math.floor(service.SESSION_ABSOLUTE_MS / 1000),
       });
-      return meOf(actor);
+      return { ...meOf(actor), csrf_token: service.csrfTokenFor(token) };
     },
   });
 
@@ -66,7 +66,13 @@ export const authRoutes: RegisterRoutes = async (api, { ctx, secureCookies }) =>
   r.get('/auth/me', {
     config: { authenticatedOnly: true },
     schema: { tags, summary: 'Who am I', response: { 200: meSchema, ...errorResponses } },
-    handler: async (request) => meOf(actorOf(request)),
+    handler: async (request) => {
+      const actor = actorOf(request);
+      const token = request.cookies[SESSION_COOKIE];
+      return actor.via === 'session' && token
+        ? { ...meOf(actor), csrf_token: service.csrfTokenFor(token) }
+        : meOf(actor);
+    },
   });
 
   r.get('/api-tokens', {

@@ -12,6 +12,12 @@ export const meSchema = z.object({
   email: z.string(),
   roles: z.array(z.enum(ROLES)),
   timekeeper_id: z.number().int().nullable(),
+  csrf_token: z
+    .string()
+    .optional()
+    .describe(
+      'For a cookie session: send it as the X-CSRF-Token header with every request other than GET, HEAD or OPTIONS.',
+    ),
 });
 
 export const apiTokenSchema = z.object({

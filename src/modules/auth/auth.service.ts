@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../config/context.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
@@ -44,6 +44,23 @@ const INVALID_CREDENTIALS = new AppError(
   'INVALID_CREDENTIALS',
   'The email or password is not correct.',
 );
+
+/**
+ * The CSRF token of a session: derived from the session's secret cookie value, so it needs no
+ * storage, changes with every sign-in, and cannot be computed from anything in the database
+ * (which keeps only a differently prefixed hash of the cookie value).
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`matterflow-csrf\0${sessionToken}`).digest('base64url');
+}
+
+/** True when `sent` is the CSRF token of the session behind `sessionToken` (constant time). */
+export function csrfTokenMatches(sessionToken: string, sent: string | undefined): boolean {
+  if (sent === undefined) return false;
+  const expected = Buffer.from(csrfTokenFor(sessionToken));
+  const actual = Buffer.from(sent);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
 
 /** Checks email and password; on success opens a session and returns its token (for the cookie). */
 export async function signIn(
