@@ -1,6 +1,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const sharedRules = {
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/switch-exhaustiveness-check': 'error',
+  '@typescript-eslint/no-unused-vars': [
+    'error',
+    { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+  ],
+  '@typescript-eslint/consistent-type-imports': 'error',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -12,10 +22,13 @@ export default tseslint.config(
       'coverage/**',
       'bin/**',
       'scripts/**',
+      // Generated from the OpenAPI document by `npm run web:api-types`.
+      'web/src/api/openapi.ts',
     ],
   },
   {
     files: ['**/*.ts'],
+    ignores: ['web/**'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { project: './tsconfig.tools.json', tsconfigRootDir: import.meta.dirname },
@@ -59,6 +72,18 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The web app: its own tsconfig (DOM, JSX), the same strictness.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      ...sharedRules,
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
 );

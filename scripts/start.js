@@ -19,9 +19,12 @@ function newest(dir) {
 }
 
 const built = join(root, 'dist', 'cli', 'entry.js');
+const builtWeb = join(root, 'dist', 'web', 'index.html');
 const stale =
   !existsSync(built) ||
+  !existsSync(builtWeb) ||
   newest(join(root, 'src')) > statSync(built).mtimeMs ||
+  newest(join(root, 'web')) > statSync(builtWeb).mtimeMs ||
   statSync(join(root, 'package-lock.json')).mtimeMs > statSync(built).mtimeMs;
 if (stale) {
   process.stdout.write('Building Matterflow…\n');

@@ -17,6 +17,7 @@ import { registerAccessControl, SESSION_COOKIE } from './auth.js';
 import { handleError } from './errors.js';
 import { API_MODULES } from './modules.js';
 import { landingPage } from './landing-page.js';
+import { isWebAppPage, registerWebApp, sendWebApp, WEB_ROOT } from './web-app.js';
 
 export interface AppOptions {
   ctx: AppContext;
@@ -25,6 +26,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Session, sign-in, rate and size limits (defaults in config/security.ts). */
   security?: Partial<SecurityConfig>;
+  /** The built web app to serve at `/`; defaults to the build output, null to serve none. */
+  webRoot?: string | null;
 }
 
 /** The Content-Security-Policy every response carries; the web app is built to satisfy it. */
@@ -52,7 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  let webApp = false;
   app.setNotFoundHandler((request, reply) => {
+    if (webApp && isWebAppPage(request)) return sendWebApp(reply);
     void reply.code(404).send({
       code: 'ROUTE_NOT_FOUND',
       message: `No route ${request.method} ${request.url}.`,
@@ -97,9 +102,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(landingPage()),
-  );
+  webApp = await registerWebApp(app, options.webRoot === undefined ? WEB_ROOT : options.webRoot);
+  if (!webApp)
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(landingPage()),
+    );
   return app;
 }
 

@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAS_CHROMIUM,
+  NO_CHROMIUM_MESSAGE,
+  startWebHarness,
+  type WebHarness,
+  type WebPage,
+} from '../test/browser.js';
+
+if (!HAS_CHROMIUM) process.stdout.write(`${NO_CHROMIUM_MESSAGE}\n`);
+
+const EMAIL = (local: string) => `${local}@hartwell.example`;
+
+describe.skipIf(!HAS_CHROMIUM)('web app in a browser (demo firm)', () => {
+  let harness: WebHarness;
+  beforeAll(async () => {
+    harness = await startWebHarness();
+  }, 180_000);
+  afterAll(() => harness?.close());
+
+  const session = async (): Promise<WebPage> => harness.open();
+  const navLinks = async (web: WebPage) =>
+    web.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+
+  it('serves the app with its CSP at / and at client routes, and leaves /api alone', async () => {
+    const home = await fetch(`${harness.baseUrl}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await home.text();
+    expect(html).toContain('<div id="root"></div>');
+    expect(html).not.toMatch(/<script>(?!<\/script>)|<style/);
+    const deep = await fetch(`${harness.baseUrl}/billing?state=draft`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe(html);
+    const api = await fetch(`${harness.baseUrl}/api/v1/nope`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
+    const missingAsset = await fetch(`${harness.baseUrl}/assets/missing.js`);
+    expect(missingAsset.status).toBe(404);
+  });
+
+  it('signs each role in to its own home, with only the screens it may use', async () => {
+    const homes: [string, string, string, string[]][] = [
+      ['aaron.feld', '/time', 'My time', ['My time']],
+      ['billing', '/billing', 'Billing queue', ['Billing queue', 'Exceptions', 'Guidelines']],
+      ['eleanor.hartwell', '/review', 'Review queue', ['My time', 'Review queue', 'Exceptions']],
+      [
+        'legal.ops',
+        '/dashboard',
+        'Dashboard',
+        ['Billing queue', 'Exceptions', 'Dashboard', 'Guidelines'],
+      ],
+      [
+        'admin',
+        '/admin',
+        'Admin',
+        ['Billing queue', 'Exceptions', 'Dashboard', 'Guidelines', 'Admin'],
+      ],
+    ];
+    for (const [user, path, heading, links] of homes) {
+      const web = await session();
+      await web.signIn(EMAIL(user));
+      await web.page.waitForURL(`**${path}`);
+      await web.page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      expect(await navLinks(web)).toEqual(links);
+      // The first load (sign-in page, then the role's home screen) stays under 300 kB gzipped.
+      const gzipped = await web.javascriptGzipBytes();
+      process.stdout.write(
+        `First load for ${user}: ${(gzipped / 1024).toFixed(1)} kB of JavaScript gzipped\n`,
+      );
+      expect(gzipped).toBeLessThan(300 * 1024);
+      // A screen the role does not use is not there, even by its address.
+      if (!links.includes('Admin')) {
+        await web.page.goto('/admin');
+        await web.page.getByRole('heading', { name: 'Not here' }).waitFor();
+      }
+      expect(web.problems).toEqual([]);
+      await web.context.close();
+    }
+  });
+
+  it('refuses a wrong password in words on the sign-in page', async () => {
+    const web = await session();
+    await web.page.goto('/');
+    await web.page.getByLabel('Email').fill(EMAIL('billing'));
+    await web.page.getByLabel('Password').fill('not-the-password');
+    await web.page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = web.page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).not.toContain('{');
+    expect(web.problems).toEqual([]);
+    await web.context.close();
+  });
+
+  it('lets a timekeeper fix an entry the guidelines block and release it', async () => {
+    // An unreleased draft of Aaron Feld's, imported without its task code.
+    const narrative = 'Summarize deposition testimony of the warehouse manager for the trial team';
+    const { rows } = await sql<{ id: number }>`
+      select te.id from time_entry te join timekeeper t on t.id = te.timekeeper_id
+      join matter_timekeeper mt on mt.matter_id = te.matter_id and mt.timekeeper_id = t.id
+      where t.timekeeper_code = 'T110' and te.status = 'draft' and te.active
+        and not exists (select 1 from guideline_exception ge where ge.time_entry_id = te.id)
+      order by te.work_date desc, te.id desc limit 1`.execute(harness.database.db);
+    const id = rows[0]!.id;
+    await sql`update time_entry set task_code = null, narrative = ${narrative} where id = ${id}`.execute(
+      harness.database.db,
+    );
+
+    const web = await session();
+    await web.signIn(EMAIL('aaron.feld'));
+    await web.page.getByRole('button', { name: 'All unreleased drafts' }).click();
+    const row = web.page.locator('tbody.entry', { hasText: narrative });
+    await row.waitFor();
+    await row.getByRole('button', { name: /^Release/ }).click();
+    await row.getByText('Not released. Fix these first:').waitFor();
+    expect(await row.innerText()).toMatch(/Must be fixed before release:.*task/i);
+
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    const task = row.getByLabel('Task code');
+    await task.fill('L120');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByText(/^Saved\./).waitFor();
+    await row.getByRole('button', { name: /^Release/ }).click();
+    // Released work leaves the list of drafts, and the page says so.
+    await web.page.getByRole('status').filter({ hasText: 'Released the entry of' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    const saved = await sql<{ status: string; task_code: string | null }>`
+      select status, task_code from time_entry where id = ${id}`.execute(harness.database.db);
+    expect(saved.rows[0]).toEqual({ status: 'released', task_code: 'L120' });
+    expect(web.problems).toEqual([]);
+    await web.context.close();
+  });
+});
