@@ -99,9 +99,14 @@ export async function startWebHarness(): Promise<WebHarness> {
     });
     const page = await context.newPage();
     const problems: string[] = [];
-    const scripts = new Map<string, Promise<Buffer>>();
+    const scripts = new Map<string, Promise<Buffer | null>>();
     page.on('response', (response) => {
-      if (/\.js(\?|$)/.test(response.url())) scripts.set(response.url(), response.body());
+      // Only bodies that came over the wire: a 304 revalidation has none.
+      if (response.status() === 200 && /\.js(\?|$)/.test(response.url()))
+        scripts.set(
+          response.url(),
+          response.body().catch(() => null),
+        );
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -127,7 +132,11 @@ export async function startWebHarness(): Promise<WebHarness> {
     };
     const javascriptGzipBytes = async () => {
       let total = 0;
-      for (const body of scripts.values()) total += gzipSync(await body).length;
+      for (const pending of scripts.values()) {
+        const body = await pending;
+        if (body === null) throw new Error('a script loaded without a readable body');
+        total += gzipSync(body).length;
+      }
       return total;
     };
     return { context, page, problems, signIn, javascriptGzipBytes };
