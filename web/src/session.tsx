@@ -15,9 +15,9 @@ export function useMe(): Me {
   return me;
 }
 
-/** Keeps the CSRF token from a sign-in or /auth/me answer (the field arrives with CSRF support). */
+/** Keeps the CSRF token from a sign-in or /auth/me answer for the writes that follow. */
 export function rememberCsrf(me: Me): void {
-  setCsrfToken((me as Me & { csrf_token?: string }).csrf_token);
+  setCsrfToken(me.csrf_token);
 }
 
 /** Loads who is signed in; renders the sign-in form when nobody is. */

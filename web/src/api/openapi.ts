@@ -37,6 +37,8 @@ export interface paths {
               email: string;
               roles: ('admin' | 'legal_ops' | 'billing_coordinator' | 'approver' | 'timekeeper')[];
               timekeeper_id: number | null;
+              /** @description For a cookie session: send it as the X-CSRF-Token header with every request other than GET, HEAD or OPTIONS. */
+              csrf_token?: string;
             };
           };
         };
@@ -240,6 +242,8 @@ export interface paths {
               email: string;
               roles: ('admin' | 'legal_ops' | 'billing_coordinator' | 'approver' | 'timekeeper')[];
               timekeeper_id: number | null;
+              /** @description For a cookie session: send it as the X-CSRF-Token header with every request other than GET, HEAD or OPTIONS. */
+              csrf_token?: string;
             };
           };
         };
