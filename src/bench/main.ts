@@ -1,11 +1,13 @@
 import { runImportBench } from './import.bench.js';
 import { runLedesBench } from './ledes.bench.js';
+import { runReleaseBench } from './release.bench.js';
 import { runRulesBench } from './rules.bench.js';
 
 /** Benchmark scenarios by name; add one by adding an entry. */
 const SCENARIOS: Record<string, () => Promise<void>> = {
   import: runImportBench,
   ledes: runLedesBench,
+  release: runReleaseBench,
   rules: runRulesBench,
 };
 

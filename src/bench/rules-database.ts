@@ -30,7 +30,7 @@ interface CheckFigures {
 }
 
 /** Imports the firm's reference records and month of entries as the firm's own CSVs would be. */
-async function loadFirm(ctx: AppContext, firm: SyntheticFirm): Promise<void> {
+export async function loadFirm(ctx: AppContext, firm: SyntheticFirm): Promise<void> {
   for (const { kind, records } of firm.referenceRecords()) {
     const summary = await importRecords(ctx, SYSTEM_ACTOR, kind, records);
     if (summary.errors.length > 0) throw new Error(`${kind}: ${JSON.stringify(summary.errors)}`);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../config/context.js';
 import { SYSTEM_ACTOR } from '../domain/policy.js';
 import { buildApp } from '../http/app.js';
+import { createApiToken } from '../modules/auth/auth.service.js';
 import { createUser } from '../modules/users/users.service.js';
 import type { LoadJob, LoadOutcome } from './save-load.js';
 import type { SyntheticFirm } from './synthetic-firm.js';
@@ -37,14 +38,15 @@ async function runLoadGenerator(job: LoadJob): Promise<LoadOutcome> {
   }
 }
 
-/** Requests per second and seconds of load; MATTERFLOW_BENCH_SAVE_SECONDS shortens a quick run. */
-const RATE = 200;
-const DURATION = Number(process.env.MATTERFLOW_BENCH_SAVE_SECONDS ?? '15');
+/** Seconds of load; MATTERFLOW_BENCH_SAVE_SECONDS shortens a quick run. */
+export const LOAD_SECONDS = Number(process.env.MATTERFLOW_BENCH_SAVE_SECONDS ?? '15');
 const EMAIL = 'bench.coordinator@example.com';
 const PASSWORD = 'bench-coordinator-password';
 
 export interface SaveLatency {
   summary: string;
+  /** Entries saved. */
+  count: number;
   p50: number;
   p99: number;
   rps: number;
@@ -74,80 +76,113 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Drives the endpoint at RATE requests/s for DURATION seconds and summarizes the latencies. */
-export async function measureSaveLatency(
-  ctx: AppContext,
-  firm: SyntheticFirm,
-  out: (line: string) => void,
-  label: string,
-): Promise<SaveLatency> {
-  await createUser(ctx, SYSTEM_ACTOR, {
+/** A Matterflow server on a random port, and the load it has been sent so far. */
+export interface SaveServer {
+  url: string;
+  authorization: string;
+  /** Sends new entries at `rate` per second (or as fast as `connections` allow) and measures. */
+  drive(options: { connections: number; seconds: number; rate?: number }): Promise<SaveLatency>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP app in this process against the loaded database, with a billing
+ * coordinator's API token (bearer tokens are what integrations and bulk clients use). Every
+ * request records a new entry on a timekeeper-day that already holds the timekeeper's other
+ * entries, so the save-time check sees real neighbours.
+ */
+export async function startSaveServer(ctx: AppContext, firm: SyntheticFirm): Promise<SaveServer> {
+  const user = await createUser(ctx, SYSTEM_ACTOR, {
     email: EMAIL,
     name: 'Benchmark Coordinator',
     roles: ['billing_coordinator'],
     password: PASSWORD,
   });
+  const actor = {
+    userId: String(user.id),
+    email: EMAIL,
+    roles: ['billing_coordinator'] as const,
+    timekeeperId: null,
+    via: 'session' as const,
+  };
+  const token = await createApiToken(ctx, actor, {
+    name: 'benchmark',
+    scopes: ['read', 'write'],
+    expiresAt: null,
+  });
+  const authorization = `Bearer ${token.token}`;
   // The benchmark is the bulk client the rate limit must never slow: measure without it.
   const app = await buildApp({
     ctx,
     security: { rateLimitPerMinute: null, rateLimitAnonymousPerMinute: null },
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  try {
-    const signIn = await fetch(`${url}/api/v1/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    });
-    const cookie = signIn.headers.get('set-cookie')?.split(';')[0];
-    if (!signIn.ok || cookie === undefined) throw new Error(`sign-in failed: ${signIn.status}`);
-    const { csrf_token: csrfToken } = (await signIn.json()) as { csrf_token: string };
-    // One request by hand first: a broken endpoint should fail loudly, not as 3,000 errors.
-    const probe = await fetch(`${url}/api/v1/time-entries`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: entryBody(firm, 0),
-    });
-    if (probe.status !== 201)
-      throw new Error(`create failed: ${probe.status} ${await probe.text()}`);
-
-    let sequence = 1;
-    const load = async (connections: number, seconds: number, rate?: number) => {
+  // One request by hand first: a broken endpoint should fail loudly, not as 3,000 errors.
+  const probe = await fetch(`${url}/api/v1/time-entries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: entryBody(firm, 0),
+  });
+  if (probe.status !== 201) {
+    await app.close();
+    throw new Error(`create failed: ${probe.status} ${await probe.text()}`);
+  }
+  let sequence = 1;
+  return {
+    url,
+    authorization,
+    close: () => app.close(),
+    async drive({ connections, seconds, rate }) {
       // Every request records a new entry: enough distinct bodies for the whole run.
-      const count = Math.ceil((rate ?? 500) * seconds * 1.2) + 100;
+      const count = Math.ceil((rate ?? 2000) * seconds * 1.2) + 100;
       const bodies = Array.from({ length: count }, () => entryBody(firm, sequence++));
-      const job: LoadJob = {
+      const result = await runLoadGenerator({
         url,
-        cookie,
-        csrfToken,
+        authorization,
         path: '/api/v1/time-entries',
         bodies,
         connections,
         seconds,
         ...(rate === undefined ? {} : { rate }),
+      });
+      const latencies = result.latencies;
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      const rps = latencies.length / result.duration;
+      const summary =
+        `${latencies.length} entries in ${result.duration} s (${rps.toFixed(0)}/s); p50 ${p50.toFixed(1)} ms, ` +
+        `p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; autocannon (corrected for ` +
+        `coordinated omission) p99 ${result.corrected.p99} ms; ${result.errors} errors/non-2xx ` +
+        `(${JSON.stringify(result.statusCodes)})${result.failures.map((f) => `\n    failed: ${f.slice(0, 300)}`).join('')}`;
+      return {
+        summary,
+        count: latencies.length,
+        p50,
+        p99,
+        rps,
+        errors: result.errors,
       };
-      const outcome = await runLoadGenerator(job);
-      return { result: outcome, latencies: outcome.latencies, failures: outcome.failures };
-    };
+    },
+  };
+}
+
+/** (d): the endpoint one request at a time, then at 200 requests/s. */
+export async function measureSaveLatency(
+  ctx: AppContext,
+  firm: SyntheticFirm,
+  out: (line: string) => void,
+  label: string,
+): Promise<SaveLatency> {
+  const server = await startSaveServer(ctx, firm);
+  try {
     // One request at a time first: the cost of one save with nothing queued in front of it.
-    const alone = await load(1, 5);
-    out(
-      `(d) ${label}: one request at a time: ${alone.latencies.length} entries in ${alone.result.duration} s, ` +
-        `p50 ${percentile(alone.latencies, 50).toFixed(1)} ms, p99 ${percentile(alone.latencies, 99).toFixed(1)} ms`,
-    );
-    const { result, latencies, failures } = await load(10, DURATION, RATE);
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    const rps = latencies.length / result.duration;
-    const errors = result.errors;
-    out(
-      `(d) ${label}: ${latencies.length} entries created in ${result.duration} s (${rps.toFixed(0)} req/s, target ${RATE}); ` +
-        `latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; ` +
-        `autocannon (corrected for coordinated omission) p50 ${result.corrected.p50} ms, p99 ${result.corrected.p99} ms; ` +
-        `${errors} errors/non-2xx (${JSON.stringify(result.statusCodes)})`,
-    );
-    for (const failure of failures) out(`    failed: ${failure.slice(0, 300)}`);
+    const alone = await server.drive({ connections: 1, seconds: 5 });
+    out(`(d) ${label}: one request at a time: ${alone.summary}`);
+    const loaded = await server.drive({ connections: 10, seconds: LOAD_SECONDS, rate: 200 });
+    out(`(d) ${label}: at 200 requests/s: ${loaded.summary}`);
+    const { p50, p99, rps, errors } = loaded;
     return {
+      count: loaded.count,
       summary: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms at ${rps.toFixed(0)} req/s, ${errors} errors`,
       p50,
       p99,
@@ -155,6 +190,6 @@ export async function measureSaveLatency(
       errors,
     };
   } finally {
-    await app.close();
+    await server.close();
   }
 }

@@ -10,9 +10,7 @@ import autocannon, { type Result } from 'autocannon';
 /** What the benchmark asks the load generator to do. */
 export interface LoadJob {
   url: string;
-  cookie: string;
-  /** The session's CSRF token, sent with every write as the web app does. */
-  csrfToken: string;
+  authorization: string;
   path: string;
   bodies: string[];
   connections: number;
@@ -41,11 +39,7 @@ async function run(job: LoadJob): Promise<LoadOutcome> {
         connections: job.connections,
         duration: job.seconds,
         ...(job.rate === undefined ? {} : { overallRate: job.rate }),
-        headers: {
-          'content-type': 'application/json',
-          cookie: job.cookie,
-          'x-csrf-token': job.csrfToken,
-        },
+        headers: { 'content-type': 'application/json', authorization: job.authorization },
         requests: [
           {
             method: 'POST',

@@ -82,8 +82,21 @@ export async function appendAuditEvent(
   event: AuditEventInput,
   occurredAt: Date,
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(7261001)`.execute(trx);
-  const recordAfter = (prevHash: string | null): AuditRecord => ({
+  await appendAuditEvents(trx, [{ actor, event, occurredAt }]);
+}
+
+/** One event of a batch appended together. */
+export interface AuditAppend {
+  actor: Actor;
+  event: AuditEventInput;
+  occurredAt: Date;
+}
+
+function auditRecord(
+  { actor, event, occurredAt }: AuditAppend,
+  prevHash: string | null,
+): AuditRecord {
+  return {
     occurred_at: occurredAt.toISOString(),
     actor_user_id: actor.via === 'system' ? null : Number(actor.userId),
     actor: actor.email,
@@ -94,29 +107,58 @@ export async function appendAuditEvent(
     after: toStoredJson(event.after),
     reason: event.reason ?? null,
     prev_hash: prevHash,
-  });
-  // Under the lock, a statement sees every committed append. Linking to the remembered head
-  // inserts only if it is still the head (same id and hash), so a miss (another process
-  // appended, or the remembered append rolled back) falls back to reading the head: one
-  // round trip fewer while the lock is held, and the same chain either way.
+  };
+}
+
+/** The events chained one after the other behind `head`, with their hashes. */
+function chain(events: readonly AuditAppend[], head: string | null) {
+  const rows: (AuditRecord & { hash: string })[] = [];
+  let prev = head;
+  for (const event of events) {
+    const record = auditRecord(event, prev);
+    prev = hashAuditRecord(record);
+    rows.push({ ...record, hash: prev });
+  }
+  return rows;
+}
+
+/** The rows as arrays by column, for one `unnest` insert whatever the batch's size. */
+function columns(rows: readonly (AuditRecord & { hash: string })[]) {
+  return {
+    occurredAt: rows.map((r) => r.occurred_at),
+    actorUserId: rows.map((r) => r.actor_user_id),
+    actor: rows.map((r) => r.actor),
+    action: rows.map((r) => r.action),
+    entityType: rows.map((r) => r.entity_type),
+    entityId: rows.map((r) => r.entity_id),
+    before: rows.map((r) => jsonOrNull(r.before)),
+    after: rows.map((r) => jsonOrNull(r.after)),
+    reason: rows.map((r) => r.reason),
+    prevHash: rows.map((r) => r.prev_hash),
+    hash: rows.map((r) => r.hash),
+  };
+}
+
+/**
+ * Appends events in order inside the caller's transaction, as consecutive links of the chain:
+ * one lock and one insert for the whole batch. Under the lock a statement sees every committed
+ * append. Linking to the head this process last wrote inserts only if that is still the head
+ * (same id and hash), so a miss (another process appended, or the remembered append rolled
+ * back) falls back to reading the head: one round trip fewer while the lock is held, and the
+ * same chain either way.
+ */
+export async function appendAuditEvents(
+  trx: Kysely<DB>,
+  events: readonly AuditAppend[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await sql`select pg_advisory_xact_lock(7261001)`.execute(trx);
   const known = lastAppended;
   if (known !== null) {
-    const record = recordAfter(known.hash);
-    const hash = hashAuditRecord(record);
-    const linked = await sql<{ id: number }>`
-      insert into audit_event
-        (occurred_at, actor_user_id, actor, action, entity_type, entity_id, before, after, reason, prev_hash, hash)
-      select ${record.occurred_at}::timestamptz, ${record.actor_user_id}::bigint, ${record.actor},
-        ${record.action}, ${record.entity_type}, ${record.entity_id}, ${jsonOrNull(record.before)}::jsonb,
-        ${jsonOrNull(record.after)}::jsonb, ${record.reason}, ${record.prev_hash}, ${hash}
-      where exists (
-        select 1 from (select id, hash from audit_event order by id desc limit 1) head
-        where head.id = ${known.id} and head.hash = ${known.hash}
-      )
-      returning id`.execute(trx);
-    const row = linked.rows[0];
-    if (row !== undefined) {
-      lastAppended = { id: Number(row.id), hash };
+    const rows = chain(events, known.hash);
+    const inserted = await insertChained(trx, rows, known);
+    if (inserted !== null) {
+      lastAppended = { id: inserted, hash: rows.at(-1)!.hash };
       return;
     }
   }
@@ -126,19 +168,44 @@ export async function appendAuditEvent(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const record = recordAfter(last?.hash ?? null);
-  const hash = hashAuditRecord(record);
-  const { id } = await trx
-    .insertInto('audit_event')
-    .values({
-      ...record,
-      before: jsonOrNull(record.before),
-      after: jsonOrNull(record.after),
-      hash,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  lastAppended = { id, hash };
+  const rows = chain(events, last?.hash ?? null);
+  const inserted = await insertChained(trx, rows, null);
+  lastAppended = { id: inserted!, hash: rows.at(-1)!.hash };
+}
+
+/**
+ * Inserts the chained rows in order and returns the last id; with `expectedHead`, only when
+ * that is still the chain's head (null otherwise, and nothing is written).
+ */
+async function insertChained(
+  trx: Kysely<DB>,
+  rows: readonly (AuditRecord & { hash: string })[],
+  expectedHead: { id: number; hash: string } | null,
+): Promise<number | null> {
+  const c = columns(rows);
+  const guard =
+    expectedHead === null
+      ? sql`true`
+      : sql`exists (
+          select 1 from (select id, hash from audit_event order by id desc limit 1) head
+          where head.id = ${expectedHead.id} and head.hash = ${expectedHead.hash})`;
+  // `with ordinality` keeps the batch's order, so ids follow the chain.
+  const result = await sql<{ id: number }>`
+    insert into audit_event
+      (occurred_at, actor_user_id, actor, action, entity_type, entity_id, before, after, reason, prev_hash, hash)
+    select e.occurred_at, e.actor_user_id, e.actor, e.action, e.entity_type, e.entity_id,
+      e.before::jsonb, e.after::jsonb, e.reason, e.prev_hash, e.hash
+    from unnest(
+      ${c.occurredAt}::timestamptz[], ${c.actorUserId}::bigint[], ${c.actor}::text[],
+      ${c.action}::text[], ${c.entityType}::text[], ${c.entityId}::text[], ${c.before}::text[],
+      ${c.after}::text[], ${c.reason}::text[], ${c.prevHash}::text[], ${c.hash}::text[]
+    ) with ordinality as e(occurred_at, actor_user_id, actor, action, entity_type, entity_id,
+      before, after, reason, prev_hash, hash, n)
+    where ${guard}
+    order by e.n
+    returning id`.execute(trx);
+  if (result.rows.length === 0) return null;
+  return Math.max(...result.rows.map((row) => Number(row.id)));
 }
 
 function jsonOrNull(value: unknown): string | null {

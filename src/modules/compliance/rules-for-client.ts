@@ -91,8 +91,28 @@ interface LoadedVersion {
 const CACHE_LIMIT = 256;
 const cache = new Map<string, ClientRules>();
 
+/** Transactions that read each client's rules once (see `readRulesOncePer`). */
+const perTransaction = new WeakMap<Kysely<DB>, Map<number, ClientRules>>();
+
+/**
+ * From now on, this transaction reads each client's active rules once and reuses them: for a
+ * transaction that saves many entries and activates no guideline.
+ */
+export function readRulesOncePer(trx: Kysely<DB>): void {
+  if (!perTransaction.has(trx)) perTransaction.set(trx, new Map());
+}
+
 /** The active rules for a client's work (firm-wide plus the client's own), compiled. */
 export async function loadClientRules(db: Kysely<DB>, clientId: number): Promise<ClientRules> {
+  const memo = perTransaction.get(db);
+  const known = memo?.get(clientId);
+  if (known !== undefined) return known;
+  const rules = await readClientRules(db, clientId);
+  memo?.set(clientId, rules);
+  return rules;
+}
+
+async function readClientRules(db: Kysely<DB>, clientId: number): Promise<ClientRules> {
   const rows = await findActiveVersions(db, clientId);
   const firmRow = rows.find((row) => row.client_id === null) ?? null;
   const clientRow = rows.find((row) => row.client_id !== null) ?? null;

@@ -16,21 +16,55 @@ import {
 /** Namespace of the advisory locks that order save-time checks of one client's day. */
 const CLIENT_DAY_LOCK = 7261002;
 
+/** Client-days whose lock a transaction already holds (advisory locks last until commit). */
+const held = new WeakMap<Kysely<DB>, Set<string>>();
+
+const dayKey = (clientId: number, date: string) => `${clientId}:${date}`;
+
 /**
  * Serializes save-time checks of the same client and work dates: two entries saved on one day
  * at the same moment would otherwise each judge the day without the other (daily hours,
- * duplicates, internal conferences). Dates are locked in order so two checks never deadlock.
+ * duplicates, internal conferences). Dates are locked in order so two checks never deadlock;
+ * days this transaction already holds are not asked for again.
  */
 export async function lockClientDays(
   db: Kysely<DB>,
   clientId: number,
   dates: string[],
 ): Promise<void> {
-  for (const date of [...new Set(dates)].sort()) {
-    await sql`select pg_advisory_xact_lock(${CLIENT_DAY_LOCK}, hashtext(${`${clientId}:${date}`}))`.execute(
-      db,
-    );
+  await lockClientDayPairs(
+    db,
+    dates.map((date) => ({ clientId, date })),
+  );
+}
+
+/**
+ * Locks several clients' days in one statement, in the order every caller uses (client, then
+ * date), so transactions that lock more than one day never wait on each other in a circle.
+ */
+export async function lockClientDayPairs(
+  db: Kysely<DB>,
+  days: readonly { clientId: number; date: string }[],
+): Promise<void> {
+  // Outside a transaction a lock ends with its statement: nothing is remembered as held.
+  const mine = held.get(db) ?? new Set<string>();
+  if (db.isTransaction && !held.has(db)) held.set(db, mine);
+  const wanted = new Map<string, { clientId: number; date: string }>();
+  for (const day of days) {
+    const key = dayKey(day.clientId, day.date);
+    if (!mine.has(key)) wanted.set(key, day);
   }
+  if (wanted.size === 0) return;
+  const keys = [...wanted.values()]
+    .sort((a, b) => a.clientId - b.clientId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .map((day) => dayKey(day.clientId, day.date));
+  // The ordered subquery hands the keys to the lock function one by one, in this order.
+  await sql`
+    select pg_advisory_xact_lock(${CLIENT_DAY_LOCK}, hashtext(k))
+    from (select k from unnest(${keys}::text[]) with ordinality as u(k, n) order by n) ordered`.execute(
+    db,
+  );
+  if (db.isTransaction) for (const key of keys) mine.add(key);
 }
 
 export function findEntry(db: Kysely<DB>, id: number) {

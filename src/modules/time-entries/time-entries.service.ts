@@ -11,9 +11,11 @@ import type { WorkStatus } from '../../domain/roles.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { checkTimeEntry } from '../compliance/check-work.js';
+import { readRulesOncePer } from '../compliance/rules-for-client.js';
 import { blockingFindings, releaseBlocked, toFindingDto } from '../compliance/findings.schemas.js';
 import { resolveWorkMatter, resolveWorkTimekeeper } from '../shared/work-references.js';
 import * as repo from './time-entries.repository.js';
+import { laneOf } from './save-lane.js';
 import type { TimeEntryRow } from './time-entries.repository.js';
 import type {
   TimeEntryCreate,
@@ -61,45 +63,60 @@ export async function getTimeEntry(ctx: AppContext, actor: Actor, id: number) {
   return toDto(row);
 }
 
-/** Records a draft time entry for the actor (or, for billing staff, for any timekeeper). */
+/**
+ * Records a draft time entry for the actor (or, for billing staff, for any timekeeper). The
+ * references are resolved first, outside any transaction; the entry is then written and
+ * checked in the save lane, together with the other saves arriving at the same moment.
+ */
 export async function createTimeEntry(
   ctx: AppContext,
   actor: Actor,
   input: TimeEntryCreate,
 ): Promise<TimeEntryWithFindings> {
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
-    const issues: FieldIssue[] = [];
-    const timekeeperId = await resolveWorkTimekeeper(trx, actor, input.timekeeper_code, issues);
-    const matter = await resolveWorkMatter(trx, actor, input.matter_code);
-    if (issues.length > 0 || timekeeperId === null)
-      throw validationError('TIME_ENTRY_INVALID', 'The time entry is not valid.', issues);
-
-    const row = await repo.insertTimeEntry(trx, {
-      entry_id: input.entry_id ?? `MF-${randomUUID()}`,
-      matter_id: matter.id,
-      timekeeper_id: timekeeperId,
-      work_date: input.work_date,
-      hours: normalHours(input.hours),
-      narrative: input.narrative,
-      task_code: input.task_code ?? null,
-      activity_code: input.activity_code ?? null,
-      billable: input.billable,
-      status: 'draft',
-    });
-    const findings = await checkTimeEntry(trx, actor, row.id, now, undefined, {
-      ...row,
-      client_id: matter.client_id,
-    });
-    // The audit event comes last: its chain lock is held until commit, so it is taken as
-    // late as possible and saves wait on each other only for the append itself.
-    await appendAuditEvent(
-      trx,
-      actor,
-      { action: 'time_entry.create', entityType: 'time_entry', entityId: row.id, after: row },
-      now,
-    );
-    return { ...toDto(row), findings: findings.map(toFindingDto) };
+  const issues: FieldIssue[] = [];
+  const [timekeeperId, matter] = await Promise.all([
+    resolveWorkTimekeeper(ctx.db, actor, input.timekeeper_code, issues),
+    resolveWorkMatter(ctx.db, actor, input.matter_code),
+  ]);
+  if (issues.length > 0 || timekeeperId === null)
+    throw validationError('TIME_ENTRY_INVALID', 'The time entry is not valid.', issues);
+  const values = {
+    entry_id: input.entry_id ?? `MF-${randomUUID()}`,
+    matter_id: matter.id,
+    timekeeper_id: timekeeperId,
+    work_date: input.work_date,
+    hours: normalHours(input.hours),
+    narrative: input.narrative,
+    task_code: input.task_code ?? null,
+    activity_code: input.activity_code ?? null,
+    billable: input.billable,
+    status: 'draft',
+  };
+  return laneOf<TimeEntryWithFindings>(ctx.db).submit({
+    clientId: matter.client_id,
+    date: input.work_date,
+    write: async (trx) => {
+      readRulesOncePer(trx);
+      const row = await repo.insertTimeEntry(trx, values);
+      const findings = await checkTimeEntry(trx, actor, row.id, now, undefined, {
+        ...row,
+        client_id: matter.client_id,
+      });
+      return {
+        result: { ...toDto(row), findings: findings.map(toFindingDto) },
+        audit: {
+          actor,
+          event: {
+            action: 'time_entry.create',
+            entityType: 'time_entry',
+            entityId: row.id,
+            after: row,
+          },
+          occurredAt: now,
+        },
+      };
+    },
   });
 }
 
