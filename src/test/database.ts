@@ -21,6 +21,8 @@ export class TestClock {
 export interface TestDatabase extends Database {
   ctx: AppContext;
   clock: TestClock;
+  /** The database's URL when it lives on a PostgreSQL server (other pools may connect to it). */
+  url: string | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface TestDatabase extends Database {
 export async function openTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.MATTERFLOW_TEST_DATABASE_URL;
   let database: Database;
+  let databaseUrl: string | null = null;
   if (serverUrl) {
     const name = `matterflow_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
@@ -38,6 +41,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
+    databaseUrl = url.toString();
     const opened = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
     database = {
       ...opened,
@@ -54,7 +58,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     database = await openPgliteFromDump(new Blob([dump]));
   }
   const clock = new TestClock();
-  return { ...database, clock, ctx: { db: database.db, now: clock.now } };
+  return { ...database, clock, url: databaseUrl, ctx: { db: database.db, now: clock.now } };
 }
 
 /** True when the suite runs against a PostgreSQL server (tests of real concurrency need one). */
