@@ -7,6 +7,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { DB, GuidelineExceptionTable } from '../../db/schema.js';
 import type { Actor } from '../../domain/policy.js';
 import { canonicalJson } from '../audit/audit.repository.js';
+import { settleExceptionStatesOfWork, type ExceptionTrigger } from '../invoices/exception-state.js';
 import * as repo from './exceptions.repository.js';
 import type { OwnerDirectory } from './owners.js';
 import { versionIdOf, type ClientRules } from './rules-for-client.js';
@@ -28,6 +29,8 @@ export interface SyncScope {
    * other kinds are left as they are. Items not listed were judged on every kind.
    */
   evaluatedKinds?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What ran the check, recorded on the stage event of an invoice it moves in or out of exception. */
+  trigger?: ExceptionTrigger;
 }
 
 /** The exception now standing for a finding. */
@@ -65,6 +68,9 @@ export async function syncExceptions(
     live.set(row.fingerprint, row);
 
   const exceptions = new Map<string, SyncedException>();
+  // Work whose blocking exceptions open, close or change severity: its invoice may have to move.
+  const blockMoved = new Set<string>();
+  const noteBlock = (entity: string, id: number) => blockMoved.add(`${entity}|${id}`);
   const inserts = new Map<string, Insertable<GuidelineExceptionTable>>();
   const touched: number[] = [];
   const refreshed: { id: number; values: ExceptionValues }[] = [];
@@ -84,6 +90,7 @@ export async function syncExceptions(
     };
     const existing = live.get(fingerprint);
     if (existing === undefined) {
+      if (finding.severity === 'block') noteBlock(finding.entity, item.id);
       inserts.set(fingerprint, {
         ...values,
         fingerprint,
@@ -101,6 +108,8 @@ export async function syncExceptions(
     }
     live.delete(fingerprint);
     const state = existing.state === 'waived' ? 'waived' : 'open';
+    if (state === 'open' && (existing.severity === 'block') !== (finding.severity === 'block'))
+      noteBlock(finding.entity, item.id);
     // A waiver covers the finding as it was waived; what it says now is not rewritten.
     if (state === 'open' && changed(existing, values)) refreshed.push({ id: existing.id, values });
     else touched.push(existing.id);
@@ -132,6 +141,25 @@ export async function syncExceptions(
     now,
     resolvedBy,
   );
+  for (const row of gone)
+    if (row.severity === 'block')
+      noteBlock(
+        row.time_entry_id === null ? 'expense' : 'time_entry',
+        row.time_entry_id ?? row.expense_id!,
+      );
+  if (blockMoved.size > 0) {
+    const ids = [...blockMoved].map((key) => key.split('|') as [string, string]);
+    await settleExceptionStatesOfWork(
+      db,
+      actor,
+      now,
+      {
+        entryIds: ids.filter(([e]) => e === 'time_entry').map(([, id]) => Number(id)),
+        expenseIds: ids.filter(([e]) => e === 'expense').map(([, id]) => Number(id)),
+      },
+      scope.trigger ?? 'work_check',
+    );
+  }
   return { exceptions, opened: inserts.size, resolved: gone.length };
 }
 

@@ -187,6 +187,7 @@ export function selectVisibleExceptions(db: Kysely<DB>, actor: Actor) {
       'ge.entity_external_id',
       'ge.time_entry_id',
       'ge.expense_id',
+      'ge.invoice_id',
       'ge.matter_id',
       'm.matter_code',
       'ge.message',

@@ -3,6 +3,7 @@ import { conflict, notFound, staleVersion } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { settleExceptionStatesOfWork } from '../invoices/exception-state.js';
 import * as repo from './exceptions.repository.js';
 import type {
   ExceptionDto,
@@ -15,7 +16,7 @@ import { countBySeverity } from './findings.schemas.js';
 import { scanWork } from './scan.js';
 
 function toDto(row: repo.ExceptionRow): ExceptionDto {
-  const { entity_external_id, ...rest } = row;
+  const { entity_external_id, invoice_id: _invoiceId, ...rest } = row;
   return {
     ...rest,
     entity_id: entity_external_id,
@@ -98,6 +99,19 @@ export async function waiveException(
       },
       now,
     );
+    // A waived block may have been the last one holding its invoice in exception.
+    if (before.severity === 'block')
+      await settleExceptionStatesOfWork(
+        trx,
+        actor,
+        now,
+        {
+          entryIds: before.time_entry_id === null ? [] : [Number(before.time_entry_id)],
+          expenseIds: before.expense_id === null ? [] : [Number(before.expense_id)],
+          invoiceIds: before.invoice_id === null ? [] : [Number(before.invoice_id)],
+        },
+        'waive',
+      );
     return toDto(after);
   });
 }

@@ -93,6 +93,7 @@ export async function scanWork(
           rules,
           owners,
           matterOf: (id) => batch.context.matter(id),
+          trigger: 'recheck',
           ...(withPeriod ? {} : { unevaluatedKinds: PERIOD_KINDS }),
         }),
       );

@@ -13,7 +13,8 @@ import { appendAuditEvent } from '../audit/audit.repository.js';
 import type { WorkEntryRow, WorkExpenseRow } from '../compliance/work.repository.js';
 import type { BillRunReport } from './bill-run.js';
 import type { BillMatterRow, BilledBefore, BillRunScope } from './bill-run.repository.js';
-import { judgeInvoice, settleException, type Judgement } from './bill-run-guidelines.js';
+import { judgeInvoice, type Judgement } from './bill-run-guidelines.js';
+import { settleExceptionStates } from './exception-state.js';
 import { applyArrangement, type CapBalance, type FeeArrangement } from './fee-arrangements.js';
 import { nextInvoiceNumber } from './invoice-number.js';
 import * as repo from './invoices.repository.js';
@@ -173,7 +174,8 @@ export async function billMatter(
     matterBudget: matter.budget_cents === null ? null : Number(matter.budget_cents),
     billedToDate: work.billedBefore.total,
   });
-  const state = await settleException(trx, actorId, now, after);
+  const settled = await settleExceptionStates(trx, actor, now, [invoiceId], 'bill_run');
+  const state = settled.get(invoiceId) ?? after.state;
   run.report.entries_billed += work.entries.length;
   run.report.expenses_billed += work.expenses.length;
   const outcome = invoice === undefined ? 'created' : 'refreshed';

@@ -138,7 +138,8 @@ describe('guidelines on the bill run', () => {
       previous_state: 'draft',
       owner_role: 'timekeeper',
       owner_user_id: s.timekeeperUser.id,
-      version: 1,
+      // Created, then moved to exception: each change of state is a new version.
+      version: 2,
     });
     const stages = await t.db
       .selectFrom('invoice_stage_event')

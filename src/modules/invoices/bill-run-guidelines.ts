@@ -10,7 +10,6 @@ import type { DB } from '../../db/schema.js';
 import type { BillingPeriod, Finding, RuleOwner } from '../../domain/guidelines/index.js';
 import { evaluateInvoice, type InvoiceInput } from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
-import { enterException } from '../../domain/workflow/index.js';
 import type { RateCandidate } from '../../domain/rates.js';
 import { evaluateWork } from '../compliance/evaluate-work.js';
 import { syncExceptions } from '../compliance/exception-sync.js';
@@ -30,7 +29,6 @@ import type {
   WorkExpenseRow,
   WorkMatterRow,
 } from '../compliance/work.repository.js';
-import { insertStageEvent, type InvoiceRow } from './invoices.repository.js';
 import type { LineCorrection } from './valuation.js';
 
 /** One client's part of a bill-run chunk. */
@@ -84,6 +82,7 @@ export async function judgeWork(
     rules,
     owners,
     matterOf: (id) => context.matter(id),
+    trigger: 'bill_run',
   });
   for (const finding of findings) {
     if (finding.severity !== 'adjust' || finding.correction === undefined) continue;
@@ -162,75 +161,4 @@ function ownerOfInvoice(owners: OwnerDirectory, role: RuleOwner, matter: WorkMat
     { entity: 'time_entry', id: 0, matterId: matter.id, timekeeperId: null },
     matter,
   );
-}
-
-/** The oldest open blocking exception on a draft's work or on the draft itself, if any. */
-export function findOpenBlock(trx: Kysely<DB>, invoiceId: number) {
-  return trx
-    .selectFrom('guideline_exception as g')
-    .select(['g.id', 'g.owner_role', 'g.owner_user_id', 'g.rule_id'])
-    .where('g.state', '=', 'open')
-    .where('g.severity', '=', 'block')
-    .where(
-      sql<boolean>`(g.invoice_id = ${invoiceId}
-        or g.time_entry_id in (select time_entry_id from invoice_line where invoice_id = ${invoiceId} and disposition in ('bill', 'no_charge'))
-        or g.expense_id in (select expense_id from invoice_line where invoice_id = ${invoiceId} and disposition in ('bill', 'no_charge')))`,
-    )
-    .orderBy('g.id')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/**
- * A draft with an open blocking exception moves to exception, owned by whoever must act on
- * the oldest one; an invoice in exception whose blocks are all gone returns to draft.
- */
-export async function settleException(
-  trx: Kysely<DB>,
-  actorId: number | null,
-  now: Date,
-  invoice: InvoiceRow,
-): Promise<string> {
-  const block = await findOpenBlock(trx, invoice.id);
-  let move: { state: string; previous: string | null; role: string | null; user: number | null };
-  if (block !== undefined && invoice.state === 'draft') {
-    const next = enterException('draft')!;
-    move = {
-      state: next.nextState,
-      previous: next.previousState,
-      role: block.owner_role,
-      user: block.owner_user_id,
-    };
-  } else if (block === undefined && invoice.state === 'exception') {
-    move = { state: 'draft', previous: null, role: 'billing_coordinator', user: null };
-    const matter = await trx
-      .selectFrom('matter')
-      .select('billing_coordinator_id')
-      .where('id', '=', invoice.matter_id)
-      .executeTakeFirstOrThrow();
-    move.user = matter.billing_coordinator_id;
-  } else return invoice.state;
-  await trx
-    .updateTable('invoice')
-    .set({
-      state: move.state,
-      previous_state: move.previous,
-      owner_role: move.role,
-      owner_user_id: move.user,
-      stage_entered_at: now,
-    })
-    .where('id', '=', invoice.id)
-    .execute();
-  await insertStageEvent(trx, {
-    invoice_id: invoice.id,
-    from_state: invoice.state,
-    to_state: move.state,
-    owner_role: move.role,
-    owner_user_id: move.user,
-    actor_user_id: actorId,
-    occurred_at: now,
-    reason: block === undefined ? 'blocking exceptions resolved' : `guideline:${block.rule_id}`,
-    trigger: 'bill_run',
-  });
-  return move.state;
 }

@@ -120,20 +120,52 @@ export interface InvoiceFilter {
   limit: number;
 }
 
-/** A page of the invoices the actor may see, in id order after `afterId`. */
+/** Where a page of invoices ends: invoices in exception come first, oldest in the stage first. */
+export interface InvoiceCursor {
+  /** 0 for an invoice in exception, 1 for any other. */
+  rank: 0 | 1;
+  /** When an invoice in exception entered it (ISO); the epoch for the others. */
+  entered: string;
+  id: number;
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+const rankOf = sql<number>`(case when i.state = 'exception' then 0 else 1 end)`;
+const enteredOf = sql<Date>`(case when i.state = 'exception' then i.stage_entered_at else ${EPOCH}::timestamptz end)`;
+
+/** The cursor that resumes a list after `row`. */
+export function cursorAfter(row: {
+  state: string;
+  stage_entered_at: Date;
+  id: number;
+}): InvoiceCursor {
+  return row.state === 'exception'
+    ? { rank: 0, entered: row.stage_entered_at.toISOString(), id: row.id }
+    : { rank: 1, entered: EPOCH, id: row.id };
+}
+
+/**
+ * A page of the invoices the actor may see: those in exception first (they block the cycle),
+ * the longest-waiting first, then every other invoice in id order.
+ */
 export function listInvoices(
   db: Kysely<DB>,
   actor: Actor,
   filter: InvoiceFilter,
-  afterId: number | null,
+  after: InvoiceCursor | null,
 ) {
   let q = selectInvoices(db).where('i.matter_id', 'in', visibleMatterIds(db, actor, 'work'));
   if (filter.state !== undefined) q = q.where('i.state', '=', filter.state);
   if (filter.client_code !== undefined) q = q.where('c.client_code', '=', filter.client_code);
   if (filter.matter_code !== undefined) q = q.where('m.matter_code', '=', filter.matter_code);
   if (filter.period !== undefined) q = q.where('i.period_start', '=', `${filter.period}-01`);
-  if (afterId !== null) q = q.where('i.id', '>', afterId);
+  if (after !== null)
+    q = q.where(
+      sql<boolean>`(${rankOf}, ${enteredOf}, i.id) > (${after.rank}, ${after.entered}::timestamptz, ${after.id})`,
+    );
   return q
+    .orderBy(rankOf)
+    .orderBy(enteredOf)
     .orderBy('i.id')
     .limit(filter.limit + 1)
     .execute();
@@ -330,4 +362,53 @@ export function findStageEvents(db: Kysely<DB>, invoiceId: number) {
     .orderBy('occurred_at')
     .orderBy('id')
     .execute();
+}
+
+/** The oldest open blocking exception on the invoice itself or on the work its live lines bill. */
+export function findOldestOpenBlock(db: Kysely<DB>, invoiceId: number) {
+  const liveLines = db
+    .selectFrom('invoice_line')
+    .where('invoice_id', '=', invoiceId)
+    .where('disposition', 'in', LIVE_DISPOSITIONS);
+  return db
+    .selectFrom('guideline_exception as g')
+    .select(['g.id', 'g.owner_role', 'g.owner_user_id', 'g.rule_id'])
+    .where('g.state', '=', 'open')
+    .where('g.severity', '=', 'block')
+    .where((eb) =>
+      eb.or([
+        eb('g.invoice_id', '=', invoiceId),
+        eb('g.time_entry_id', 'in', liveLines.select('time_entry_id')),
+        eb('g.expense_id', 'in', liveLines.select('expense_id')),
+      ]),
+    )
+    .orderBy('g.opened_at')
+    .orderBy('g.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Who owned `stage` when the invoice last entered it (or was reassigned in it): the owner it
+ * goes back to when it returns from a detour.
+ */
+export async function findOwnerOnLeaving(
+  db: Kysely<DB>,
+  invoiceId: number,
+  stage: string,
+): Promise<{ role: string | null; userId: number | null }> {
+  const row = await db
+    .selectFrom('invoice_stage_event')
+    .select(['owner_role', 'owner_user_id'])
+    .where('invoice_id', '=', invoiceId)
+    .where('to_state', '=', stage)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined) return { role: null, userId: null };
+  return {
+    role: row.owner_role,
+    userId: row.owner_user_id === null ? null : Number(row.owner_user_id),
+  };
 }

@@ -11,6 +11,7 @@ import {
   invoiceHistorySchema,
   invoiceListQuerySchema,
   invoicePageSchema,
+  reassignBodySchema,
   transitionBodySchema,
   versionBodySchema,
 } from './invoices.schemas.js';
@@ -83,6 +84,19 @@ export const invoiceRoutes: RegisterRoutes = async (api, { ctx }) => {
     },
     handler: (request) =>
       service.transition(ctx, actorOf(request), request.params.id, request.body),
+  });
+
+  r.post('/invoices/:id/reassign', {
+    config: { policy: { action: 'update', resource: 'invoice' } },
+    schema: {
+      tags,
+      summary:
+        "Hand the invoice's current stage to another owner, with a reason (send the version you read)",
+      params: idParamsSchema,
+      body: reassignBodySchema,
+      response: { 200: invoiceDetailSchema, ...errorResponses },
+    },
+    handler: (request) => service.reassign(ctx, actorOf(request), request.params.id, request.body),
   });
 
   r.get('/invoices/:id/history', {

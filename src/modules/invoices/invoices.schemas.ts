@@ -68,6 +68,10 @@ export const invoiceSchema = z.object({
   owner_role: z.string().nullable(),
   owner_user_id: z.number().int().nullable(),
   stage_entered_at: z.date(),
+  days_in_stage: z
+    .number()
+    .int()
+    .describe('Whole days since the invoice entered its current stage (its age in exception).'),
   rework_count: z.number().int(),
   needs_revaluation: z.boolean(),
   last_bill_run_at: z.date(),
@@ -147,6 +151,13 @@ export const transitionBodySchema = z.object({
   version: z.number().int().min(1),
 });
 export type TransitionBody = z.infer<typeof transitionBodySchema>;
+
+export const reassignBodySchema = z.object({
+  user_id: z.number().int().positive().describe('The user who is to own the current stage.'),
+  reason: z.string().trim().min(1, 'give a reason for the reassignment').max(2000),
+  version: z.number().int().min(1),
+});
+export type ReassignBody = z.infer<typeof reassignBodySchema>;
 
 export const invoiceHistorySchema = z.object({
   audit_events: z.array(

@@ -1,8 +1,7 @@
 /** Reading invoices: lists and one invoice with its lines and adjustments, behind the matter walls. */
 import type { AppContext } from '../../config/context.js';
-import { notFound } from '../../domain/errors.js';
+import { notFound, validationError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
-import { decodeCursor, toPage } from '../../http/pagination.js';
 import * as repo from './invoices.repository.js';
 import { listAuditEvents } from '../audit/audit.repository.js';
 import type {
@@ -10,8 +9,10 @@ import type {
   InvoiceDto,
   InvoiceHistoryDto,
   InvoiceListQuery,
+  ReassignBody,
   TransitionBody,
 } from './invoices.schemas.js';
+import { reassignInvoice } from './reassign-invoice.js';
 import { revalueInvoice } from './revalue-invoice.js';
 import { transitionInvoice } from './transition-invoice.js';
 
@@ -21,7 +22,9 @@ type Row = NonNullable<Awaited<ReturnType<typeof repo.findVisibleInvoice>>>;
 const num = (value: number | string) => Number(value);
 const numOrNull = (value: number | string | null) => (value === null ? null : Number(value));
 
-function toDto(row: Row): InvoiceDto {
+const DAY_MS = 86_400_000;
+
+function toDto(row: Row, now: Date): InvoiceDto {
   return {
     id: num(row.id),
     invoice_number: row.invoice_number,
@@ -38,6 +41,11 @@ function toDto(row: Row): InvoiceDto {
     owner_role: row.owner_role,
     owner_user_id: numOrNull(row.owner_user_id),
     stage_entered_at: row.stage_entered_at,
+    // Whole days in the current stage: how long an exception has been blocking the cycle.
+    days_in_stage: Math.max(
+      0,
+      Math.floor((now.getTime() - row.stage_entered_at.getTime()) / DAY_MS),
+    ),
     rework_count: row.rework_count,
     needs_revaluation: row.needs_revaluation,
     last_bill_run_at: row.last_bill_run_at,
@@ -55,12 +63,42 @@ function toDto(row: Row): InvoiceDto {
 
 /** A page of the invoices the actor may see; walled matters' invoices only for their members. */
 export async function listInvoices(ctx: AppContext, actor: Actor, query: InvoiceListQuery) {
-  const rows = await repo.listInvoices(ctx.db, actor, query, decodeCursor(query.cursor));
-  const page = toPage(
-    rows.map((r) => ({ ...r, id: num(r.id) })),
-    query.limit,
-  );
-  return { items: page.items.map(toDto), next_cursor: page.next_cursor };
+  const rows = await repo.listInvoices(ctx.db, actor, query, decodeInvoiceCursor(query.cursor));
+  const now = ctx.now();
+  const more = rows.length > query.limit;
+  const items = rows.slice(0, query.limit).map((r) => toDto({ ...r, id: num(r.id) }, now));
+  const last = items[items.length - 1];
+  return {
+    items,
+    next_cursor:
+      more && last !== undefined
+        ? Buffer.from(JSON.stringify(repo.cursorAfter(last))).toString('base64url')
+        : null,
+  };
+}
+
+function decodeInvoiceCursor(cursor: string | undefined): repo.InvoiceCursor | null {
+  if (cursor === undefined) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const { rank, entered, id } = parsed;
+    if (
+      (rank === 0 || rank === 1) &&
+      typeof entered === 'string' &&
+      !Number.isNaN(Date.parse(entered)) &&
+      typeof id === 'number' &&
+      Number.isSafeInteger(id)
+    )
+      return { rank, entered, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw validationError('INVALID_CURSOR', 'The cursor is not valid; start again without it.', [
+    { field: 'query.cursor', message: 'is not a cursor this API issued' },
+  ]);
 }
 
 /** One invoice with its lines and adjustments, by id or number; 404 when hidden or missing. */
@@ -76,7 +114,7 @@ export async function getInvoice(
     repo.findAdjustments(ctx.db, row.id),
   ]);
   return {
-    ...toDto(row),
+    ...toDto(row, ctx.now()),
     // Every internal role may read line notes for now; client-facing views will drop them.
     lines: lines.map((l) => ({
       ...l,
@@ -119,6 +157,16 @@ export async function transition(ctx: AppContext, actor: Actor, id: number, body
     to: body.to,
     version: body.version,
     ...(body.reason === undefined ? {} : { reason: body.reason }),
+  });
+  return getInvoice(ctx, actor, { id });
+}
+
+/** Hands the invoice's current stage to another owner and returns it as it now stands. */
+export async function reassign(ctx: AppContext, actor: Actor, id: number, body: ReassignBody) {
+  await reassignInvoice(ctx, actor, id, {
+    userId: body.user_id,
+    reason: body.reason,
+    version: body.version,
   });
   return getInvoice(ctx, actor, { id });
 }

@@ -61,13 +61,18 @@ export async function transitionInvoice(
         chainLength: routed.approvers.length,
       },
       input.to,
-      { roles: actor.roles, isStageOwner: actorId !== null && current.userId === actorId },
+      // The routed owner keeps the stage; a reassignment adds the owner recorded on the invoice.
+      {
+        roles: actor.roles,
+        isStageOwner:
+          actorId !== null && (current.userId === actorId || ownerId(invoice) === actorId),
+      },
       await factsOf(trx, invoice),
       input.reason,
     );
     if (!plan.ok) throw transitionError(plan);
 
-    const next = await ownerOf(trx, routed, plan.nextState, plan.approvalLevel, plan.previousState);
+    const next = await nextOwner(trx, routed, invoiceId, from, plan);
     const reason = input.reason?.trim() || null;
     await updateVersioned(
       trx,
@@ -114,6 +119,33 @@ export async function transitionInvoice(
       now,
     );
   });
+}
+
+const ownerId = (invoice: repo.InvoiceRow) =>
+  invoice.owner_user_id === null ? null : Number(invoice.owner_user_id);
+
+/**
+ * The owner after a move: into exception, whoever the oldest open block's rule names; back from
+ * exception or hold, whoever owned that stage when the invoice left it; otherwise the routing.
+ */
+async function nextOwner(
+  trx: Kysely<DB>,
+  routed: StageOwners,
+  invoiceId: number,
+  from: InvoiceState,
+  plan: { nextState: InvoiceState; approvalLevel: number; previousState: InvoiceState | null },
+): Promise<Owner> {
+  if (plan.nextState === 'exception') {
+    const block = await repo.findOldestOpenBlock(trx, invoiceId);
+    if (block)
+      return {
+        role: block.owner_role,
+        userId: block.owner_user_id === null ? null : Number(block.owner_user_id),
+      };
+  }
+  if (from === 'exception' || from === 'on_hold')
+    return repo.findOwnerOnLeaving(trx, invoiceId, plan.nextState);
+  return ownerOf(trx, routed, plan.nextState, plan.approvalLevel, plan.previousState);
 }
 
 /** What the guards read, all from the database as it stands inside this transaction. */
