@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import { formatMoney } from '../../domain/money.js';
 import { SYSTEM_ACTOR } from '../../domain/policy.js';
-import { isInvoiceState } from '../../domain/workflow/index.js';
-import { getInvoice, listInvoices } from '../../modules/invoices/invoices.service.js';
+import { isInvoiceState, type InvoiceState } from '../../domain/workflow/index.js';
+import type { AppContext } from '../../config/context.js';
+import type { Actor } from '../../domain/policy.js';
+import { isRole } from '../../domain/roles.js';
+import { findUserByEmail } from '../../modules/auth/auth.repository.js';
+import {
+  getHistory,
+  getInvoice,
+  listInvoices,
+  transition,
+} from '../../modules/invoices/invoices.service.js';
 import { globalOptions, printJson, UsageError, withDatabase } from '../runtime.js';
 
 interface ListOptions {
@@ -10,12 +19,38 @@ interface ListOptions {
   period?: string;
 }
 
-/** Registers `matterflow invoices list|show`. */
+interface TransitionOptions {
+  to: string;
+  reason?: string;
+  version?: string;
+  as?: string;
+}
+
+/**
+ * The actor a command acts as: the named active user (whose roles and stage ownership the
+ * workflow checks, and who is recorded), or the operator on the server (legal ops and admin).
+ */
+async function actingAs(ctx: AppContext, email: string | undefined): Promise<Actor> {
+  if (email === undefined) return SYSTEM_ACTOR;
+  const user = await findUserByEmail(ctx.db, email);
+  if (!user?.active) throw new UsageError(`--as "${email}" is not an active user.`);
+  return {
+    userId: String(user.id),
+    email: user.email,
+    roles: user.roles.filter(isRole),
+    timekeeperId: user.timekeeper_id === null ? null : String(user.timekeeper_id),
+    via: 'session',
+  };
+}
+
+/** Registers `matterflow invoices list|show|transition|history`. */
 export function registerInvoices(program: Command): void {
   const invoices = program.command('invoices').description('List and show invoices.');
   invoices
     .command('list')
-    .description('List invoices, oldest first.')
+    .description(
+      'List invoices: those in exception first (longest waiting first), then oldest first.',
+    )
     .option('--state <state>', 'only invoices in this state (e.g. draft, exception)')
     .option('--period <month>', 'only invoices for this month, YYYY-MM')
     .action(async (options: ListOptions, command) => {
@@ -42,7 +77,7 @@ export function registerInvoices(program: Command): void {
       if (global.json) return printJson(items);
       const lines = items.map(
         (i) =>
-          `${i.invoice_number}  ${i.matter_code}  ${i.period_start.slice(0, 7)}  ${i.state}  ${formatMoney(i.total_cents)}${i.needs_revaluation ? '  (needs revaluation)' : ''}`,
+          `${i.invoice_number}  ${i.matter_code}  ${i.period_start.slice(0, 7)}  ${i.state}${i.state === 'exception' ? ` (${i.days_in_stage} d)` : ''}  ${formatMoney(i.total_cents)}${i.needs_revaluation ? '  (needs revaluation)' : ''}`,
       );
       process.stdout.write(`${lines.length === 0 ? 'No invoices.' : lines.join('\n')}\n`);
     });
@@ -66,6 +101,66 @@ export function registerInvoices(program: Command): void {
       for (const a of invoice.adjustments)
         out.push(
           `  adjustment ${a.kind} ${a.reason_code} ${formatMoney(a.amount_cents)} (${a.state})`,
+        );
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+  invoices
+    .command('transition <number>')
+    .description('Move an invoice to another workflow stage (exit 1 when the workflow refuses).')
+    .requiredOption('--to <state>', 'the state to move to (e.g. in_review, approved)')
+    .option('--reason <text>', 'why (required for moves backwards, holds, rejections, voids)')
+    .option(
+      '--version <n>',
+      'the version you read; refused as stale if it changed (default: current)',
+    )
+    .option(
+      '--as <email>',
+      'act as this user (default: the operator, with legal ops and admin roles)',
+    )
+    .action(async (number: string, options: TransitionOptions, command) => {
+      if (!isInvoiceState(options.to))
+        throw new UsageError(`--to "${options.to}" is not an invoice state.`);
+      if (options.version !== undefined && !/^[1-9]\d*$/.test(options.version))
+        throw new UsageError(
+          `--version must be a positive whole number, got "${options.version}".`,
+        );
+      const global = globalOptions(command as Command);
+      const invoice = await withDatabase(global, async (ctx) => {
+        const actor = await actingAs(ctx, options.as);
+        const current = await getInvoice(ctx, actor, { number });
+        return transition(ctx, actor, current.id, {
+          to: options.to as InvoiceState,
+          version: options.version === undefined ? current.version : Number(options.version),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        });
+      });
+      if (global.json) return printJson(invoice);
+      process.stdout.write(
+        `${invoice.invoice_number}  ${invoice.state}${invoice.state === 'ready_for_approval' ? ` (level ${invoice.approval_level})` : ''}  owner ${invoice.owner_role ?? 'nobody'}${invoice.owner_user_id === null ? '' : ` (user ${invoice.owner_user_id})`}  version ${invoice.version}\n`,
+      );
+    });
+  invoices
+    .command('history <number>')
+    .description("Show an invoice's stage changes and audit events, in time order.")
+    .action(async (number: string, _options, command) => {
+      const global = globalOptions(command as Command);
+      const history = await withDatabase(global, async (ctx) => {
+        const invoice = await getInvoice(ctx, SYSTEM_ACTOR, { number });
+        return {
+          invoice_number: invoice.invoice_number,
+          ...(await getHistory(ctx, SYSTEM_ACTOR, invoice.id)),
+        };
+      });
+      if (global.json) return printJson(history);
+      const out = [`${history.invoice_number}: stage changes`];
+      for (const e of history.stage_events)
+        out.push(
+          `  ${e.occurred_at.toISOString()}  ${e.from_state ?? '(new)'} -> ${e.to_state}${e.approval_level > 0 ? ` L${e.approval_level}` : ''}  owner ${e.owner_role ?? 'nobody'}${e.owner_user_id === null ? '' : ` (user ${e.owner_user_id})`}  by ${e.actor_user_id === null ? 'system' : `user ${e.actor_user_id}`}  [${e.trigger ?? '-'}]${e.rework ? ' rework' : ''}${e.reason === null ? '' : `  "${e.reason}"`}`,
+        );
+      out.push('audit events');
+      for (const e of history.audit_events)
+        out.push(
+          `  ${e.occurred_at.toISOString()}  ${e.action}  ${e.actor}${e.reason === null ? '' : `  "${e.reason}"`}`,
         );
       process.stdout.write(`${out.join('\n')}\n`);
     });
