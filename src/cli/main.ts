@@ -8,6 +8,7 @@ import { registerGuidelines } from './commands/guidelines.js';
 import { registerImport } from './commands/import.js';
 import { registerInvoices } from './commands/invoices.js';
 import { registerLedes } from './commands/ledes.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
@@ -44,6 +45,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerBillRun,
   registerInvoices,
   registerRouting,
+  registerMetrics,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -20,6 +20,7 @@ export const RESOURCES = [
   'routing_table',
   'invoice',
   'bill_run',
+  'flow_metrics',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -75,6 +76,11 @@ const BILL_RUN: readonly Action[] = ['create'];
  */
 const ROUTING_MANAGE: readonly Action[] = ['read', 'import', 'update', 'export'];
 const ROUTING_READ: readonly Action[] = ['read', 'export'];
+/**
+ * Flow metrics (cycle time, rework, aging, exception volume): legal ops and admins, and
+ * approvers, of whom the service lets in only billing partners.
+ */
+const FLOW_METRICS: readonly Action[] = ['read'];
 
 /**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
@@ -102,6 +108,7 @@ export const POLICY: Record<Role, Grants> = {
     routing_table: ROUTING_MANAGE,
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
+    flow_metrics: FLOW_METRICS,
   },
   legal_ops: {
     client: MANAGE,
@@ -122,6 +129,7 @@ export const POLICY: Record<Role, Grants> = {
     routing_table: ROUTING_MANAGE,
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
+    flow_metrics: FLOW_METRICS,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -157,6 +165,7 @@ export const POLICY: Record<Role, Grants> = {
     ledes_file: READ,
     routing_table: ROUTING_READ,
     invoice: INVOICE_WORK,
+    flow_metrics: FLOW_METRICS,
   },
   timekeeper: {
     client: READ,

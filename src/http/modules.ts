@@ -11,6 +11,7 @@ import { guidelineRoutes } from '../modules/guidelines/guidelines.routes.js';
 import { invoiceRoutes } from '../modules/invoices/invoices.routes.js';
 import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
+import { metricsRoutes } from '../modules/metrics/flow-metrics.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { routingRoutes } from '../modules/routing/routing.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
@@ -45,4 +46,5 @@ export const API_MODULES: RegisterRoutes[] = [
   auditRoutes,
   invoiceRoutes,
   routingRoutes,
+  metricsRoutes,
 ];
