@@ -8701,6 +8701,8 @@ export interface paths {
                 owner_user_id: number | null;
                 /** Format: date-time */
                 stage_entered_at: string;
+                /** @description Whole days since the invoice entered its current stage (its age in exception). */
+                days_in_stage: number;
                 rework_count: number;
                 needs_revaluation: boolean;
                 /** Format: date-time */
@@ -8838,6 +8840,8 @@ export interface paths {
               owner_user_id: number | null;
               /** Format: date-time */
               stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9020,6 +9024,8 @@ export interface paths {
               owner_user_id: number | null;
               /** Format: date-time */
               stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9215,6 +9221,193 @@ export interface paths {
               owner_user_id: number | null;
               /** Format: date-time */
               stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/reassign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand the invoice's current stage to another owner, with a reason (send the version you read) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The user who is to own the current stage. */
+            user_id: number;
+            reason: string;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -10143,6 +10336,180 @@ export interface paths {
                 email: string | null;
                 level: number;
               }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/flow': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Invoice flow: cycle time by stage, rework, aging by owner, exception volume */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day of the period (UTC); default 90 days before `to`. */
+          from?: string;
+          /** @description Last day of the period, inclusive (UTC); default today. */
+          to?: string;
+          client_code?: string;
+          practice_area?: string;
+          /** @description Bucket size for exception volume (weeks start on Monday, UTC). */
+          interval?: 'day' | 'week' | 'month';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              period: {
+                from: string;
+                to: string;
+              };
+              filters: {
+                client_code: string | null;
+                practice_area: string | null;
+              };
+              /** Format: date-time */
+              as_of: string;
+              /** @description Per stage, the visits that ended in the period: count, median and 90th percentile. */
+              cycle_time: {
+                stage: string;
+                visits: number;
+                median_seconds: number;
+                p90_seconds: number;
+              }[];
+              rework: {
+                /** @description Invoices with any stage event in the period. */
+                invoices: number;
+                invoices_with_rework: number;
+                /** @description invoices_with_rework / invoices, rounded to 4 decimals (0 when no invoice moved). */
+                rate: number;
+                /** @description Moves between two different stages in the period. */
+                moves: number;
+                rework_moves: number;
+                by_move: {
+                  from_state: string;
+                  to_state: string;
+                  count: number;
+                }[];
+                by_reason: {
+                  reason: string | null;
+                  count: number;
+                }[];
+              };
+              aging: {
+                buckets: string[];
+                owners: {
+                  owner_user_id: number | null;
+                  owner_email: string | null;
+                  owner_name: string | null;
+                  days_0_2: number;
+                  days_3_5: number;
+                  days_6_10: number;
+                  over_10: number;
+                  invoices: number;
+                }[];
+              };
+              exceptions: {
+                /** @enum {string} */
+                interval: 'day' | 'week' | 'month';
+                series: {
+                  period_start: string;
+                  rule_id: string;
+                  rule_kind: string;
+                  opened: number;
+                  blocking: number;
+                  resolved: number;
+                  waived: number;
+                  still_open: number;
+                }[];
+              };
             };
           };
         };
