@@ -311,7 +311,7 @@ export async function countPendingAdjustments(db: Kysely<DB>, invoiceId: number)
   return Number(row.count);
 }
 
-/** Live lines an e-billing portal would refuse: fees without task or activity code, expenses without an expense code. */
+/** Live lines an e-billing portal would refuse: work fees without task or activity code, expenses without an expense code. */
 export async function countUncodedLines(db: Kysely<DB>, invoiceId: number): Promise<number> {
   const row = await db
     .selectFrom('invoice_line')
@@ -320,8 +320,10 @@ export async function countUncodedLines(db: Kysely<DB>, invoiceId: number): Prom
     .where('disposition', 'in', LIVE_DISPOSITIONS)
     .where((eb) =>
       eb.or([
+        // A flat or contingency fee line is the agreed fee, not a timekeeper's work: no codes.
         eb.and([
           eb('line_type', '=', 'F'),
+          eb('time_entry_id', 'is not', null),
           eb.or([eb('task_code', 'is', null), eb('activity_code', 'is', null)]),
         ]),
         eb.and([eb('line_type', '=', 'E'), eb('expense_code', 'is', null)]),

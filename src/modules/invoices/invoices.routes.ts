@@ -11,6 +11,7 @@ import {
   invoiceHistorySchema,
   invoiceListQuerySchema,
   invoicePageSchema,
+  outcomeBodySchema,
   reassignBodySchema,
   transitionBodySchema,
   versionBodySchema,
@@ -97,6 +98,19 @@ export const invoiceRoutes: RegisterRoutes = async (api, { ctx }) => {
       response: { 200: invoiceDetailSchema, ...errorResponses },
     },
     handler: (request) => service.reassign(ctx, actorOf(request), request.params.id, request.body),
+  });
+
+  r.post('/invoices/:id/outcome', {
+    config: { policy: { action: 'update', resource: 'invoice' } },
+    schema: {
+      tags,
+      summary:
+        'Record the outcome of a contingency draft: the fee earned, billed by the next run (send the version you read)',
+      params: idParamsSchema,
+      body: outcomeBodySchema,
+      response: { 200: invoiceDetailSchema, ...errorResponses },
+    },
+    handler: (request) => service.outcome(ctx, actorOf(request), request.params.id, request.body),
   });
 
   r.get('/invoices/:id/history', {

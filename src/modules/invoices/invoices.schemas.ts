@@ -159,6 +159,16 @@ export const reassignBodySchema = z.object({
 });
 export type ReassignBody = z.infer<typeof reassignBodySchema>;
 
+export const outcomeBodySchema = z.object({
+  outcome_amount_cents: z
+    .number()
+    .int()
+    .min(0)
+    .describe('The contingency fee earned on the outcome, in cents.'),
+  version: z.number().int().min(1),
+});
+export type OutcomeBody = z.infer<typeof outcomeBodySchema>;
+
 export const invoiceHistorySchema = z.object({
   audit_events: z.array(
     z.object({

@@ -9,10 +9,12 @@ import type {
   InvoiceDto,
   InvoiceHistoryDto,
   InvoiceListQuery,
+  OutcomeBody,
   ReassignBody,
   TransitionBody,
 } from './invoices.schemas.js';
 import { reassignInvoice } from './reassign-invoice.js';
+import { recordOutcome } from './record-outcome.js';
 import { revalueInvoice } from './revalue-invoice.js';
 import { transitionInvoice } from './transition-invoice.js';
 
@@ -166,6 +168,15 @@ export async function reassign(ctx: AppContext, actor: Actor, id: number, body: 
   await reassignInvoice(ctx, actor, id, {
     userId: body.user_id,
     reason: body.reason,
+    version: body.version,
+  });
+  return getInvoice(ctx, actor, { id });
+}
+
+/** Records a contingency draft's outcome and returns it as it now stands. */
+export async function outcome(ctx: AppContext, actor: Actor, id: number, body: OutcomeBody) {
+  await recordOutcome(ctx, actor, id, {
+    outcomeAmountCents: body.outcome_amount_cents,
     version: body.version,
   });
   return getInvoice(ctx, actor, { id });

@@ -9538,6 +9538,190 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/invoices/{id}/outcome': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the outcome of a contingency draft: the fee earned, billed by the next run (send the version you read) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The contingency fee earned on the outcome, in cents. */
+            outcome_amount_cents: number;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/invoices/{id}/history': {
     parameters: {
       query?: never;
