@@ -13,10 +13,26 @@ import type { Me } from './session';
 
 export { INVOICE_STATES, type InvoiceState };
 
-/** The moves the user's roles allow from a state (the server still checks routed ownership). */
-export function movesFor(me: Me, state: string): Transition[] {
+/** What the workflow needs to know about an invoice to list its moves. */
+export interface InvoiceAtStage {
+  state: string;
+  previous_state: string | null;
+  owner_user_id: number | null;
+}
+
+/**
+ * The moves the user may make on an invoice: a role that allows the move, and for roles that
+ * must be the routed owner (an approver signs off only what is routed to them), being the owner.
+ * Moves that return to the previous stage (clear an exception, release a hold) go only there.
+ * The server checks the guards and decides.
+ */
+export function movesFor(me: Me, invoice: InvoiceAtStage): Transition[] {
+  const isOwner = invoice.owner_user_id === me.user_id;
   return TRANSITIONS.filter(
-    (t) => t.from === state && t.roles.some((role) => me.roles.includes(role)),
+    (t) =>
+      t.from === invoice.state &&
+      t.roles.some((role) => me.roles.includes(role) && (!t.ownerOnly.includes(role) || isOwner)) &&
+      (!t.guards.includes('returns_to_previous_stage') || t.to === invoice.previous_state),
   );
 }
 

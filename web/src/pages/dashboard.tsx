@@ -1,10 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { ChartPanel } from '../components/chart-panel';
 import { Empty, ErrorMessage, Loading } from '../components/states';
 import { words } from '../format';
 
-/** Legal ops dashboard: what is blocked today, by rule and owner. */
+function countBy<T>(items: readonly T[], key: (item: T) => string) {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([label, value]) => ({ label, value }))
+    .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
+}
+
+/** Legal ops dashboard: what is blocked today, by rule, by owner and by matter. */
 export default function DashboardPage() {
   const exceptions = useQuery({
     queryKey: ['exceptions', 'dashboard'],
@@ -13,58 +22,44 @@ export default function DashboardPage() {
   });
   if (exceptions.isPending) return <Loading what="the dashboard" />;
   if (exceptions.isError) return <ErrorMessage error={exceptions.error} />;
-  const byRule = new Map<
-    string,
-    { rule: string; severity: string; owner: string; count: number }
-  >();
-  for (const ex of exceptions.data.items) {
-    const row = byRule.get(ex.rule_id) ?? {
-      rule: ex.rule_id,
-      severity: ex.severity,
-      owner: ex.owner_role,
-      count: 0,
-    };
-    row.count += 1;
-    byRule.set(ex.rule_id, row);
-  }
-  const rows = [...byRule.values()].sort((a, b) => b.count - a.count);
+  const items = exceptions.data.items;
   return (
     <section>
       <h1>Dashboard</h1>
-      <h2>Open exceptions by rule</h2>
-      {rows.length === 0 ? (
-        <Empty>No open exceptions.</Empty>
+      {items.length === 0 ? (
+        <Empty>No open exceptions: nothing is blocked.</Empty>
       ) : (
-        <table className="data">
-          <caption>
-            {exceptions.data.items.length}
-            {exceptions.data.next_cursor ? '+' : ''} open exceptions
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Owner</th>
-              <th scope="col" className="num">
-                Open
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.rule}>
-                <td>{row.rule}</td>
-                <td>{words(row.severity)}</td>
-                <td>{words(row.owner)}</td>
-                <td className="num">{row.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <p className="muted">
+            {items.length}
+            {exceptions.data.next_cursor ? ' (the first 500)' : ''} open exceptions.{' '}
+            <Link to="/exceptions">Work them</Link> · <Link to="/billing">Billing queue</Link>
+          </p>
+          <div className="chart-grid">
+            <ChartPanel
+              title="Open exceptions by rule"
+              labelName="Rule"
+              valueName="Open exceptions"
+              rows={countBy(items, (e) => e.rule_id)}
+              fileName="open-exceptions-by-rule.csv"
+            />
+            <ChartPanel
+              title="Open exceptions by owner"
+              labelName="Owner"
+              valueName="Open exceptions"
+              rows={countBy(items, (e) => words(e.owner_role))}
+              fileName="open-exceptions-by-owner.csv"
+            />
+            <ChartPanel
+              title="Open exceptions by matter"
+              labelName="Matter"
+              valueName="Open exceptions"
+              rows={countBy(items, (e) => e.matter_code).slice(0, 15)}
+              fileName="open-exceptions-by-matter.csv"
+            />
+          </div>
+        </>
       )}
-      <p>
-        <Link to="/exceptions">Work the exceptions</Link> · <Link to="/billing">Billing queue</Link>
-      </p>
     </section>
   );
 }

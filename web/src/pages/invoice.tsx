@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { paths } from '../api/openapi';
@@ -102,7 +102,8 @@ function Moves(props: { invoice: Invoice }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
-  const moves = movesFor(me, props.invoice.state);
+  const reasonField = useRef<HTMLInputElement>(null);
+  const moves = movesFor(me, props.invoice);
   const move = useMutation({
     mutationFn: (to: InvoiceState) =>
       unwrap(
@@ -122,18 +123,38 @@ function Moves(props: { invoice: Invoice }) {
       void queryClient.invalidateQueries({ queryKey: ['invoices'] });
     },
   });
+  // Keyboard: "a" approves, "s" starts a send-back (focus on the reason), outside text fields.
+  const approve = moves.find((t) => t.action === 'approve');
+  const sendsBack = moves.some((t) => t.requiresReason);
+  const { mutate, isPending } = move;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (event.key === 'a' && approve && !isPending) {
+        event.preventDefault();
+        mutate(approve.to);
+      } else if (event.key === 's' && sendsBack) {
+        event.preventDefault();
+        reasonField.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [approve, sendsBack, mutate, isPending]);
   if (moves.length === 0)
     return (
       <p className="muted">
-        Your role makes no move from {words(props.invoice.state).toLowerCase()}.
+        You make no move on this invoice while it is {words(props.invoice.state).toLowerCase()}.
       </p>
     );
   return (
     <section className="moves" aria-label="Moves">
       <h2>Move this invoice</h2>
       <label className="wide">
-        Reason (required for moves back and holds)
-        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+        Reason or question (required for moves back and holds)
+        <input ref={reasonField} value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <div className="actions">
         {moves.map((t) => (
@@ -149,6 +170,18 @@ function Moves(props: { invoice: Invoice }) {
       </div>
       {move.isError && <ErrorMessage error={move.error} />}
       {move.isSuccess && <p role="status">Moved to {words(move.data.state)}.</p>}
+      {(approve || sendsBack) && (
+        <p className="muted shortcuts">
+          Keys: {approve && <kbd>a</kbd>}
+          {approve && ' approve'}
+          {approve && sendsBack && ' · '}
+          {sendsBack && (
+            <>
+              <kbd>s</kbd> write the reason to send back
+            </>
+          )}
+        </p>
+      )}
     </section>
   );
 }
