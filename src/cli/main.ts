@@ -10,6 +10,7 @@ import { registerInvoices } from './commands/invoices.js';
 import { registerLedes } from './commands/ledes.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerMail, registerNotifications, registerWorker } from './commands/notifications.js';
 import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
@@ -46,6 +47,9 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerInvoices,
   registerRouting,
   registerMetrics,
+  registerWorker,
+  registerNotifications,
+  registerMail,
 ];
 
 /** Runs the CLI and returns the exit code. */

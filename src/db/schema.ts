@@ -356,6 +356,72 @@ export interface RoutingTableTable {
   activated_at: NullableTimestamp;
 }
 
+export interface NotificationOutboxTable {
+  id: Id;
+  idempotency_key: string;
+  kind: string;
+  recipient_user_id: number;
+  channel: string;
+  webhook_subscription_id: number | null;
+  matter_id: number | null;
+  payload: unknown;
+  due_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  state: Generated<string>;
+  locked_until: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InboxMessageTable {
+  id: Id;
+  outbox_id: number;
+  user_id: number;
+  kind: string;
+  subject: string;
+  body: string;
+  link: string;
+  matter_id: number | null;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+export interface WebhookSubscriptionTable {
+  id: Id;
+  user_id: number;
+  url: string;
+  secret: string;
+  kinds: string[] | null;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationPreferenceTable {
+  user_id: number;
+  channels: Generated<string[]>;
+  delivery: Generated<string>;
+  version: Version;
+  updated_at: DefaultTimestamp;
+}
+
+export interface NotificationMuteTable {
+  user_id: number;
+  matter_id: number;
+  created_at: DefaultTimestamp;
+}
+
+export interface InvoiceSlaBreachTable {
+  invoice_id: number;
+  stage_entered_at: Timestamp;
+  state: string;
+  approval_level: number;
+  deadline: Timestamp;
+  escalated_to_user_id: number | null;
+  escalated_at: Timestamp;
+}
+
 export interface DB {
   client: ClientTable;
   timekeeper: TimekeeperTable;
@@ -378,4 +444,10 @@ export interface DB {
   adjustment_reason: AdjustmentReasonTable;
   invoice_stage_event: InvoiceStageEventTable;
   routing_table: RoutingTableTable;
+  notification_outbox: NotificationOutboxTable;
+  inbox_message: InboxMessageTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  notification_preference: NotificationPreferenceTable;
+  notification_mute: NotificationMuteTable;
+  invoice_sla_breach: InvoiceSlaBreachTable;
 }

@@ -21,6 +21,7 @@ export const RESOURCES = [
   'invoice',
   'bill_run',
   'flow_metrics',
+  'notification',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -83,6 +84,12 @@ const ROUTING_READ: readonly Action[] = ['read', 'export'];
 const FLOW_METRICS: readonly Action[] = ['read'];
 
 /**
+ * The notification outbox: operators list messages (parked ones, with their errors) and queue
+ * them again (`update`). Each user's own inbox, preferences and subscriptions need no grant.
+ */
+const NOTIFICATION_OPERATE: readonly Action[] = ['read', 'update'];
+
+/**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
  * applied on top of this by the repositories' SQL filters. `ledes_file` read means validating a
  * LEDES file (nothing is stored), for the roles that prepare, review or submit invoices.
@@ -109,6 +116,7 @@ export const POLICY: Record<Role, Grants> = {
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
     flow_metrics: FLOW_METRICS,
+    notification: NOTIFICATION_OPERATE,
   },
   legal_ops: {
     client: MANAGE,
@@ -130,6 +138,7 @@ export const POLICY: Record<Role, Grants> = {
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
     flow_metrics: FLOW_METRICS,
+    notification: NOTIFICATION_OPERATE,
   },
   billing_coordinator: {
     client: ['read', 'export'],

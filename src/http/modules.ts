@@ -12,6 +12,7 @@ import { invoiceRoutes } from '../modules/invoices/invoices.routes.js';
 import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-timekeepers.routes.js';
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { metricsRoutes } from '../modules/metrics/flow-metrics.routes.js';
+import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { routingRoutes } from '../modules/routing/routing.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
@@ -47,4 +48,5 @@ export const API_MODULES: RegisterRoutes[] = [
   invoiceRoutes,
   routingRoutes,
   metricsRoutes,
+  notificationRoutes,
 ];

@@ -6,11 +6,13 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { buildApp } from '../../http/app.js';
 import { globalOptions, UsageError } from '../runtime.js';
 import { loadDemoIfEmpty, printDemoSignIns } from './demo.js';
+import { settingsFor, startWorkerInProcess } from './notifications.js';
 
 interface ServeOptions {
   port?: string;
   host: string;
   demoIfEmpty?: boolean;
+  worker: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -20,6 +22,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (env PORT; default 3000)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--demo-if-empty', 'load the demo firm when the database has no users yet')
+    .option('--no-worker', 'deliver no notifications here (run `matterflow worker` instead)')
     .action(async (options: ServeOptions, command: Command) => {
       const global = globalOptions(command);
       const port = Number(options.port ?? process.env.PORT ?? 3000);
@@ -41,7 +44,7 @@ export function registerServe(program: Command): void {
       })();
       const database = await openDatabase(target);
       await migrateToLatest(database.db);
-      const ctx = { db: database.db, now: () => new Date() };
+      const ctx = { db: database.db, now: () => new Date(), notifications: settingsFor(global) };
       const demo = options.demoIfEmpty ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp({
         ctx,
@@ -53,7 +56,9 @@ export function registerServe(program: Command): void {
       process.stdout.write(`Matterflow is running at ${url}\n`);
       process.stdout.write(`Database: ${describeTarget(target)}\n`);
       if (demo) printDemoSignIns(demo);
+      const worker = options.worker ? startWorkerInProcess(ctx) : null;
       const shutdown = async () => {
+        await worker?.stop();
         await app.close();
         await database.close();
         process.exit(0);

@@ -17,6 +17,8 @@ import {
   type InvoiceState,
 } from '../../domain/workflow/index.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { notificationSettingsOf } from '../notifications/settings.js';
+import { notifyTransition } from '../notifications/notify-transition.js';
 import { resolveStageOwners, type StageOwners } from '../routing/resolve-stage-owners.js';
 import { findFirstLegalOps } from '../routing/routing.repository.js';
 import * as repo from './invoices.repository.js';
@@ -118,6 +120,13 @@ export async function transitionInvoice(
       },
       now,
     );
+    await notifyTransition(trx, notificationSettingsOf(ctx), now, {
+      invoiceId,
+      effects: plan.effects,
+      owner: next,
+      version: input.version + 1,
+      reason,
+    });
   });
 }
 
