@@ -1,6 +1,7 @@
 import { runImportBench } from './import.bench.js';
 import { runLedesBench } from './ledes.bench.js';
 import { runReleaseBench } from './release.bench.js';
+import { runNotificationsBench } from './notifications.bench.js';
 import { runRulesBench } from './rules.bench.js';
 
 /** Benchmark scenarios by name; add one by adding an entry. */
@@ -8,6 +9,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   import: runImportBench,
   ledes: runLedesBench,
   release: runReleaseBench,
+  notifications: runNotificationsBench,
   rules: runRulesBench,
 };
 

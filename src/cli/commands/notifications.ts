@@ -47,16 +47,27 @@ export function registerWorker(program: Command): void {
     .option('--once', 'run the scheduler once, deliver everything due, then exit')
     .option('--batch <n>', 'messages claimed at once (default 50)')
     .option('--idle-ms <ms>', 'pause when nothing is due (default 1000)')
+    .option(
+      '--lease-ms <ms>',
+      'how long a claim holds before another worker may retry it (default 120000)',
+    )
     .option('--no-schedule', 'only deliver; leave the scheduler to other processes')
     .action(
       async (
-        options: { once?: boolean; batch?: string; idleMs?: string; schedule: boolean },
+        options: {
+          once?: boolean;
+          batch?: string;
+          idleMs?: string;
+          leaseMs?: string;
+          schedule: boolean;
+        },
         command: Command,
       ) => {
         const global = globalOptions(command);
         const settings = settingsFor(global);
         const batchSize = positive(options.batch, '--batch', 50);
         const idleMs = positive(options.idleMs, '--idle-ms', 1000);
+        const leaseMs = positive(options.leaseMs, '--lease-ms', 120_000);
         await withDatabase(global, async (base) => {
           const ctx: AppContext = { ...base, notifications: settings };
           const channels = createDeliveryChannels(settings);
@@ -65,7 +76,7 @@ export function registerWorker(program: Command): void {
               const scheduled = null;
               const total = { delivered: 0, failed: 0, parked: 0 };
               for (;;) {
-                const round = await dispatchDue(ctx, channels, { batchSize });
+                const round = await dispatchDue(ctx, channels, { batchSize, leaseMs });
                 total.delivered += round.delivered;
                 total.failed += round.failed;
                 total.parked += round.parked;
@@ -81,6 +92,7 @@ export function registerWorker(program: Command): void {
             const worker = startNotificationWorker(ctx, channels, {
               batchSize,
               idleMs,
+              leaseMs,
               scheduleEveryMs: options.schedule ? 60_000 : 0,
               onError: (error) => process.stderr.write(`worker: ${(error as Error).message}\n`),
             });

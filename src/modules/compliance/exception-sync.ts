@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/policy.js';
 import { canonicalJson } from '../audit/audit.repository.js';
 import { settleExceptionStatesOfWork, type ExceptionTrigger } from '../invoices/exception-state.js';
 import * as repo from './exceptions.repository.js';
+import { queueExceptionAlerts } from '../notifications/notify-exceptions.js';
 import type { OwnerDirectory } from './owners.js';
 import { versionIdOf, type ClientRules } from './rules-for-client.js';
 import { fingerprintOf, type ScanFinding } from './scan-finding.js';
@@ -121,10 +122,17 @@ export async function syncExceptions(
   }
   await repo.refreshExceptions(db, refreshed, now);
   await repo.touchExceptions(db, touched, now);
-  for (const row of await repo.insertExceptions(db, [...inserts.values()])) {
+  const insertedRows = await repo.insertExceptions(db, [...inserts.values()]);
+  for (const row of insertedRows) {
     const ownerUserId = inserts.get(row.fingerprint)?.owner_user_id ?? null;
     exceptions.set(row.fingerprint, { id: row.id, state: 'open', ownerUserId });
   }
+  // New exceptions reach their owners, in this transaction (see docs/notifications.md).
+  await queueExceptionAlerts(
+    db,
+    now,
+    insertedRows.map((row) => row.id),
+  );
 
   const evaluated = (row: repo.LiveExceptionRow): boolean => {
     if (scope.unevaluatedKinds?.has(row.rule_kind) ?? false) return false;

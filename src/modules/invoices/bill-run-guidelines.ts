@@ -29,6 +29,7 @@ import type {
   WorkExpenseRow,
   WorkMatterRow,
 } from '../compliance/work.repository.js';
+import { queueExceptionAlerts } from '../notifications/notify-exceptions.js';
 import type { LineCorrection } from './valuation.js';
 
 /** One client's part of a bill-run chunk. */
@@ -119,6 +120,7 @@ export async function judgeInvoice(
     .execute();
   const byFingerprint = new Map(live.map((row) => [row.fingerprint, row]));
   const seen = new Set<string>();
+  const opened: number[] = [];
   for (const finding of findings) {
     const fingerprint = `${finding.ruleId}|invoice|${invoiceId}`;
     seen.add(fingerprint);
@@ -143,8 +145,11 @@ export async function judgeInvoice(
         opened_at: now,
         last_seen_at: now,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then((row) => opened.push(row.id));
   }
+  await queueExceptionAlerts(trx, now, opened);
   const gone = live.filter((row) => row.state === 'open' && !seen.has(row.fingerprint));
   if (gone.length > 0)
     await trx

@@ -78,7 +78,8 @@ export async function enqueueNotification(
           ...base,
           idempotency_key: `${request.key}:${suffix}`,
           kind,
-          matter_id: request.matterId,
+          // A coalesced message gathers items from several matters.
+          matter_id: request.coalesce ? null : request.matterId,
           payload: JSON.stringify(request.payload),
           due_at: request.dueAt,
         };

@@ -1,0 +1,76 @@
+/**
+ * `exception_alert`: new guideline exceptions reach their owner, gathered into at most one
+ * message per owner per window (MATTERFLOW_EXCEPTION_ALERT_WINDOW_MINUTES). The window's message
+ * is due when the window closes; exceptions opened meanwhile join it. Each matter's items go
+ * only to an owner who may see the matter and has not muted it.
+ */
+import type { Kysely } from 'kysely';
+import type { NotificationSettings } from '../../config/notifications.js';
+import type { DB } from '../../db/schema.js';
+import type { ExceptionItem } from '../../domain/notifications/kinds.js';
+import { enqueueNotification } from './enqueue.js';
+import { notificationSettingsOf } from './settings.js';
+
+/** The window an instant falls in: its start and when its message is due. */
+export function alertWindow(now: Date, minutes: number): { start: Date; end: Date } {
+  const size = minutes * 60_000;
+  const start = Math.floor(now.getTime() / size) * size;
+  return { start: new Date(start), end: new Date(start + size) };
+}
+
+/** Queues alerts for exceptions just opened (by id), inside the transaction that opened them. */
+export async function queueExceptionAlerts(
+  db: Kysely<DB>,
+  now: Date,
+  exceptionIds: readonly number[],
+  settings: NotificationSettings = notificationSettingsOf({}),
+): Promise<void> {
+  if (exceptionIds.length === 0) return;
+  const rows = await db
+    .selectFrom('guideline_exception as e')
+    .innerJoin('matter as m', 'm.id', 'e.matter_id')
+    .select([
+      'e.id',
+      'e.owner_user_id',
+      'e.matter_id',
+      'e.rule_id',
+      'e.severity',
+      'e.entity_type',
+      'e.entity_external_id',
+      'e.message',
+      'm.matter_code',
+    ])
+    .where('e.id', 'in', [...exceptionIds])
+    .where('e.state', '=', 'open')
+    .where('e.owner_user_id', 'is not', null)
+    .orderBy('e.id')
+    .execute();
+  const groups = new Map<string, { owner: number; matterId: number; items: ExceptionItem[] }>();
+  for (const row of rows) {
+    const key = `${row.owner_user_id}|${row.matter_id}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { owner: row.owner_user_id!, matterId: row.matter_id, items: [] };
+      groups.set(key, group);
+    }
+    group.items.push({
+      id: row.id,
+      ruleId: row.rule_id,
+      severity: row.severity,
+      matterCode: row.matter_code,
+      entity: row.entity_type,
+      entityId: row.entity_external_id,
+      message: row.message,
+    });
+  }
+  const window = alertWindow(now, settings.exceptionWindowMinutes);
+  for (const group of groups.values())
+    await enqueueNotification(db, settings, now, {
+      key: `exception_alert:${window.start.toISOString()}`,
+      recipients: [group.owner],
+      matterId: group.matterId,
+      dueAt: window.end,
+      coalesce: true,
+      payload: { kind: 'exception_alert', items: group.items },
+    });
+}
