@@ -78,8 +78,7 @@ export async function enqueueNotification(
           ...base,
           idempotency_key: `${request.key}:${suffix}`,
           kind,
-          // A coalesced message gathers items from several matters.
-          matter_id: request.coalesce ? null : request.matterId,
+          matter_id: request.matterId,
           payload: JSON.stringify(request.payload),
           due_at: request.dueAt,
         };

@@ -1,10 +1,11 @@
 /**
  * `exception_alert`: new guideline exceptions reach their owner, gathered into at most one
  * message per owner per window (MATTERFLOW_EXCEPTION_ALERT_WINDOW_MINUTES). The window's message
- * is due when the window closes; exceptions opened meanwhile join it. Each matter's items go
- * only to an owner who may see the matter and has not muted it.
+ * is due when the window closes; exceptions opened meanwhile join it. Each item goes only to
+ * an owner who may see its matter and has not muted it: one query decides for all of them.
  */
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { NotificationSettings } from '../../config/notifications.js';
 import type { DB } from '../../db/schema.js';
 import type { ExceptionItem } from '../../domain/notifications/kinds.js';
@@ -43,15 +44,23 @@ export async function queueExceptionAlerts(
     .where('e.id', 'in', [...exceptionIds])
     .where('e.state', '=', 'open')
     .where('e.owner_user_id', 'is not', null)
+    // Per item: only an owner inside the matter's wall who has not muted the matter hears of it.
+    .where(
+      sql<boolean>`(not m.restricted or exists (select 1 from matter_member mm
+        where mm.matter_id = m.id and mm.user_id = e.owner_user_id))`,
+    )
+    .where(
+      sql<boolean>`not exists (select 1 from notification_mute nm
+        where nm.matter_id = m.id and nm.user_id = e.owner_user_id)`,
+    )
     .orderBy('e.id')
     .execute();
-  const groups = new Map<string, { owner: number; matterId: number; items: ExceptionItem[] }>();
+  const groups = new Map<number, { owner: number; items: ExceptionItem[] }>();
   for (const row of rows) {
-    const key = `${row.owner_user_id}|${row.matter_id}`;
-    let group = groups.get(key);
+    let group = groups.get(row.owner_user_id!);
     if (!group) {
-      group = { owner: row.owner_user_id!, matterId: row.matter_id, items: [] };
-      groups.set(key, group);
+      group = { owner: row.owner_user_id!, items: [] };
+      groups.set(row.owner_user_id!, group);
     }
     group.items.push({
       id: row.id,
@@ -68,7 +77,8 @@ export async function queueExceptionAlerts(
     await enqueueNotification(db, settings, now, {
       key: `exception_alert:${window.start.toISOString()}`,
       recipients: [group.owner],
-      matterId: group.matterId,
+      // Walls and mutes were applied to each item above.
+      matterId: null,
       dueAt: window.end,
       coalesce: true,
       payload: { kind: 'exception_alert', items: group.items },
