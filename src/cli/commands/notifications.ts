@@ -12,6 +12,7 @@ import { createDeliveryChannels } from '../../modules/notifications/channels/ind
 import { dispatchDue } from '../../modules/notifications/dispatcher.js';
 import { listMail } from '../../modules/notifications/mail-folder.js';
 import { listOutbox, retryMessage } from '../../modules/notifications/outbox.service.js';
+import { runScheduler } from '../../modules/notifications/scheduler.js';
 import { notificationSettingsOf } from '../../modules/notifications/settings.js';
 import { startNotificationWorker } from '../../modules/notifications/worker.js';
 import { globalOptions, printJson, UsageError, withDatabase } from '../runtime.js';
@@ -73,7 +74,7 @@ export function registerWorker(program: Command): void {
           const channels = createDeliveryChannels(settings);
           try {
             if (options.once) {
-              const scheduled = null;
+              const scheduled = options.schedule ? await runScheduler(ctx) : null;
               const total = { delivered: 0, failed: 0, parked: 0 };
               for (;;) {
                 const round = await dispatchDue(ctx, channels, { batchSize, leaseMs });
@@ -94,6 +95,7 @@ export function registerWorker(program: Command): void {
               idleMs,
               leaseMs,
               scheduleEveryMs: options.schedule ? 60_000 : 0,
+              schedule: runScheduler,
               onError: (error) => process.stderr.write(`worker: ${(error as Error).message}\n`),
             });
             process.stdout.write('Matterflow worker running; Ctrl-C stops it.\n');
@@ -114,6 +116,7 @@ export function registerWorker(program: Command): void {
 export function startWorkerInProcess(ctx: AppContext): { stop(): Promise<void> } {
   const channels = createDeliveryChannels(notificationSettingsOf(ctx));
   const worker = startNotificationWorker(ctx, channels, {
+    schedule: runScheduler,
     onError: (error) => process.stderr.write(`notifications: ${(error as Error).message}\n`),
   });
   return {
