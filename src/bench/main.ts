@@ -1,3 +1,4 @@
+import { runBillRunBench } from './bill-run.bench.js';
 import { runImportBench } from './import.bench.js';
 import { runLedesBench } from './ledes.bench.js';
 import { runReleaseBench } from './release.bench.js';
@@ -6,6 +7,7 @@ import { runRulesBench } from './rules.bench.js';
 
 /** Benchmark scenarios by name; add one by adding an entry. */
 const SCENARIOS: Record<string, () => Promise<void>> = {
+  'bill-run': runBillRunBench,
   import: runImportBench,
   ledes: runLedesBench,
   release: runReleaseBench,
