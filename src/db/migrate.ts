@@ -5,6 +5,7 @@ import * as guidelines from './migrations/2026-11-27T0100-guidelines.js';
 import * as auditTruncateGuard from './migrations/2026-11-27T0200-audit-truncate-guard.js';
 import * as invoices from './migrations/2026-11-27T0300-invoices.js';
 import * as contingencyAdjustment from './migrations/2026-11-27T0400-contingency-adjustment.js';
+import * as ebilling from './migrations/2026-11-27T0600-ebilling.js';
 import * as notifications from './migrations/2026-11-27T0700-notifications.js';
 
 /**
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0200-audit-truncate-guard': auditTruncateGuard,
   '2026-11-27T0300-invoices': invoices,
   '2026-11-27T0400-contingency-adjustment': contingencyAdjustment,
+  '2026-11-27T0600-ebilling': ebilling,
   '2026-11-27T0700-notifications': notifications,
 };
 

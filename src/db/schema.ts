@@ -23,6 +23,11 @@ export interface ClientTable {
   ebilling_format: string;
   ebilling_client_id: string | null;
   law_firm_id: string | null;
+  ledes_classification_codes: Generated<string>;
+  ledes_classification_map: unknown;
+  tax_rate: string | null;
+  tax_type: string | null;
+  ebilling_portal: string | null;
   active: Generated<boolean>;
   version: Version;
   created_at: DefaultTimestamp;
@@ -77,6 +82,7 @@ export interface MatterTable {
   opened_on: string;
   closed_on: string | null;
   restricted: Generated<boolean>;
+  tax_rate: string | null;
   active: Generated<boolean>;
   version: Version;
   created_at: DefaultTimestamp;
@@ -422,6 +428,51 @@ export interface InvoiceSlaBreachTable {
   escalated_at: Timestamp;
 }
 
+export interface LedesExportTable {
+  id: Id;
+  invoice_id: number;
+  format: string;
+  sha256: string;
+  bytes: number;
+  exported_by: number | null;
+  actor: string;
+  exported_at: Timestamp;
+}
+
+export interface EbillingSubmissionTable {
+  id: Id;
+  invoice_id: number;
+  ledes_export_id: number;
+  portal: string;
+  sha256: string;
+  submitted_at: Timestamp;
+  recorded_by: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface EbillingResponseTable {
+  id: Id;
+  invoice_id: number;
+  invoice_number: string;
+  status: string;
+  reason_code: string | null;
+  reason_text: string | null;
+  amount_approved_cents: number | null;
+  response_date: string;
+  source_row: number | null;
+  imported_by: number | null;
+  imported_at: Timestamp;
+}
+
+export interface EbillingReasonMapTable {
+  id: Id;
+  version: number;
+  source_text: string;
+  document: unknown;
+  imported_by: number | null;
+  imported_at: Timestamp;
+}
+
 export interface DB {
   client: ClientTable;
   timekeeper: TimekeeperTable;
@@ -450,4 +501,8 @@ export interface DB {
   notification_preference: NotificationPreferenceTable;
   notification_mute: NotificationMuteTable;
   invoice_sla_breach: InvoiceSlaBreachTable;
+  ledes_export: LedesExportTable;
+  ebilling_submission: EbillingSubmissionTable;
+  ebilling_response: EbillingResponseTable;
+  ebilling_reason_map: EbillingReasonMapTable;
 }

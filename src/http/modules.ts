@@ -4,6 +4,7 @@ import type { SecurityConfig } from '../config/security.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
+import { ebillingRoutes } from '../modules/ebilling/ebilling.routes.js';
 import { exceptionRoutes } from '../modules/compliance/exceptions.routes.js';
 import { ledesRoutes } from '../modules/ledes/ledes.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
@@ -49,4 +50,5 @@ export const API_MODULES: RegisterRoutes[] = [
   routingRoutes,
   metricsRoutes,
   notificationRoutes,
+  ebillingRoutes,
 ];

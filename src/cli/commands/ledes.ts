@@ -3,7 +3,17 @@ import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.js';
 import type { LedesValidation } from '../../modules/ledes/ledes-file.js';
 import { validateLedesFile } from '../../modules/ledes/ledes-file.js';
-import { EXIT_FINDINGS, EXIT_USAGE, globalOptions, printJson, UsageError } from '../runtime.js';
+import { SYSTEM_ACTOR } from '../../domain/policy.js';
+import { getReadiness } from '../../modules/ebilling/ebilling.service.js';
+import type { ReadinessReport } from '../../modules/ebilling/readiness.js';
+import {
+  EXIT_FINDINGS,
+  EXIT_USAGE,
+  globalOptions,
+  printJson,
+  UsageError,
+  withDatabase,
+} from '../runtime.js';
 
 const EXIT_HELP = `
 Prints one line per problem (line, field, severity, code, message), then a summary.
@@ -49,6 +59,43 @@ export function registerLedes(program: Command): void {
       if (!json) printReport(validation, file);
       if (validation.summary.errors > 0) process.exitCode = EXIT_FINDINGS;
     });
+
+  ledes
+    .command('readiness')
+    .description(
+      "Would the client's portal take this invoice? Writes and validates the would-be file and " +
+        'checks the e-billing profile, approved timekeepers and rates, codes, open blocking ' +
+        'exceptions and the invoice number; every problem names its owner.',
+    )
+    .argument('<invoice-number>', 'the invoice number')
+    .addHelpText('after', '\nExit codes: 0 ready, 1 problems found, 2 no such invoice.\n')
+    .action(async (number: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const report = await withDatabase(global, (ctx) =>
+        getReadiness(ctx, SYSTEM_ACTOR, { number }),
+      );
+      if (global.json) printJson(report);
+      else process.stdout.write(formatReadiness(report));
+      if (!report.ready) process.exitCode = EXIT_FINDINGS;
+    });
+}
+
+/** One line per readiness problem: where, how bad, what, and who must fix it. */
+export function formatReadiness(report: ReadinessReport): string {
+  const out = report.problems.map((p) => {
+    const where = p.line_number === null ? 'invoice' : `line ${p.line_number}`;
+    const who = `${p.owner.role}${p.owner.email === null ? ' (nobody assigned)' : ` ${p.owner.email}`}`;
+    return `${where}  ${p.field ?? '-'}  ${p.severity}  ${p.code}  ${p.message}  [owner: ${who}]\n`;
+  });
+  for (const c of report.cleaned)
+    out.push(
+      `cleaned line ${c.line} ${c.field}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}\n`,
+    );
+  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  out.push(
+    `${report.invoice_number}: ${report.format ?? 'no LEDES format'}, ${report.ready ? 'ready' : 'not ready'} (${errors} error${errors === 1 ? '' : 's'}, ${report.problems.length - errors} warning${report.problems.length - errors === 1 ? '' : 's'})\n`,
+  );
+  return out.join('');
 }
 
 function printReport({ format, summary, problems }: LedesValidation, file: string): void {

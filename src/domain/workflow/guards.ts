@@ -15,6 +15,8 @@ export interface InvoiceFacts {
   readonly pendingWriteDowns: number;
   /** Problems found by the e-billing readiness checks (format, arithmetic, codes, master data). */
   readonly readinessProblems: number;
+  /** The readiness problem codes behind that count (e.g. `TASK_CODE_MISSING`), for the message. */
+  readonly readinessCodes?: readonly string[];
   readonly feeArrangement: FeeArrangement;
   /** The recovery a contingency fee is computed from; null until it is recorded. */
   readonly outcomeAmountCents: Cents | null;
@@ -90,8 +92,11 @@ export const GUARDS = {
       ? null
       : {
           code: 'NOT_READY_FOR_SUBMISSION',
-          message: `the e-billing readiness checks found ${plural(facts.readinessProblems, 'problem', 'problems')}: fix ${facts.readinessProblems === 1 ? 'it' : 'them'} before submission`,
-          details: { readinessProblems: facts.readinessProblems },
+          message: `the e-billing readiness checks found ${plural(facts.readinessProblems, 'problem', 'problems')}${facts.readinessCodes?.length ? ` (${facts.readinessCodes.join(', ')})` : ''}: fix ${facts.readinessProblems === 1 ? 'it' : 'them'} before submission`,
+          details: {
+            readinessProblems: facts.readinessProblems,
+            readinessCodes: facts.readinessCodes ?? [],
+          },
         },
   contingency_outcome_recorded: (facts, { purpose }) =>
     facts.feeArrangement !== 'contingency' || facts.outcomeAmountCents !== null

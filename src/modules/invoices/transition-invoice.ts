@@ -17,6 +17,7 @@ import {
   type InvoiceState,
 } from '../../domain/workflow/index.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { checkReadiness } from '../ebilling/readiness.js';
 import { notificationSettingsOf } from '../notifications/settings.js';
 import { notifyTransition } from '../notifications/notify-transition.js';
 import { resolveStageOwners, type StageOwners } from '../routing/resolve-stage-owners.js';
@@ -44,89 +45,104 @@ export async function transitionInvoice(
   input: TransitionInput,
 ): Promise<void> {
   const now = ctx.now();
+  await ctx.db
+    .transaction()
+    .execute((trx) => transitionInTransaction(ctx, trx, actor, invoiceId, input, now));
+}
+
+/**
+ * The move inside a transaction the caller holds, so the caller's own writes (a submission, a
+ * portal answer) commit or roll back with it.
+ */
+export async function transitionInTransaction(
+  ctx: AppContext,
+  trx: Kysely<DB>,
+  actor: Actor,
+  invoiceId: number,
+  input: TransitionInput,
+  now: Date,
+): Promise<void> {
   const actorId = actor.via === 'system' ? null : Number(actor.userId);
-  await ctx.db.transaction().execute(async (trx) => {
-    const invoice = await repo.findVisibleInvoice(trx, actor, { id: invoiceId });
-    if (!invoice) throw notFound('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
-    if (invoice.version !== input.version)
-      throw staleVersion('invoice', input.version, invoice.version);
+  const invoice = await repo.findVisibleInvoice(trx, actor, { id: invoiceId });
+  if (!invoice) throw notFound('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+  if (invoice.version !== input.version)
+    throw staleVersion('invoice', input.version, invoice.version);
 
-    const from = invoice.state as InvoiceState;
-    const previousState = invoice.previous_state as InvoiceState | null;
-    const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
-    const current = await ownerOf(trx, routed, from, invoice.approval_level, previousState);
-    const plan = planTransition(
-      {
-        state: from,
-        previousState,
-        approvalLevel: invoice.approval_level,
-        chainLength: routed.approvers.length,
-      },
-      input.to,
-      // The routed owner keeps the stage; a reassignment adds the owner recorded on the invoice.
-      {
-        roles: actor.roles,
-        isStageOwner:
-          actorId !== null && (current.userId === actorId || ownerId(invoice) === actorId),
-      },
-      await factsOf(trx, invoice),
-      input.reason,
-    );
-    if (!plan.ok) throw transitionError(plan);
+  const from = invoice.state as InvoiceState;
+  const previousState = invoice.previous_state as InvoiceState | null;
+  const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
+  const current = await ownerOf(trx, routed, from, invoice.approval_level, previousState);
+  const plan = planTransition(
+    {
+      state: from,
+      previousState,
+      approvalLevel: invoice.approval_level,
+      chainLength: routed.approvers.length,
+    },
+    input.to,
+    // The routed owner keeps the stage; a reassignment adds the owner recorded on the invoice.
+    {
+      roles: actor.roles,
+      isStageOwner:
+        actorId !== null && (current.userId === actorId || ownerId(invoice) === actorId),
+    },
+    await factsOf(trx, invoice, input.to),
+    input.reason,
+  );
+  if (!plan.ok) throw transitionError(plan);
 
-    const next = await nextOwner(trx, routed, invoiceId, from, plan);
-    const reason = input.reason?.trim() || null;
-    await updateVersioned(
-      trx,
-      'invoice',
-      invoiceId,
-      input.version,
-      {
-        state: plan.nextState,
-        previous_state: plan.previousState,
-        approval_level: plan.approvalLevel,
-        owner_role: next.role,
-        owner_user_id: next.userId,
-        stage_entered_at: now,
-        // The version check makes the count read above the current one.
-        ...(plan.rework ? { rework_count: invoice.rework_count + 1 } : {}),
-      },
-      'INVOICE_NOT_FOUND',
-      now,
-    );
-    await repo.insertStageEvent(trx, {
-      invoice_id: invoiceId,
-      from_state: from,
-      to_state: plan.nextState,
+  const next = await nextOwner(trx, routed, invoiceId, from, plan);
+  const reason = input.reason?.trim() || null;
+  await updateVersioned(
+    trx,
+    'invoice',
+    invoiceId,
+    input.version,
+    {
+      state: plan.nextState,
+      previous_state: plan.previousState,
       approval_level: plan.approvalLevel,
       owner_role: next.role,
       owner_user_id: next.userId,
-      actor_user_id: actorId,
-      occurred_at: now,
+      stage_entered_at: now,
+      // The version check makes the count read above the current one.
+      ...(plan.rework ? { rework_count: invoice.rework_count + 1 } : {}),
+    },
+    'INVOICE_NOT_FOUND',
+    now,
+  );
+  await repo.insertStageEvent(trx, {
+    invoice_id: invoiceId,
+    from_state: from,
+    to_state: plan.nextState,
+    approval_level: plan.approvalLevel,
+    owner_role: next.role,
+    owner_user_id: next.userId,
+    actor_user_id: actorId,
+    occurred_at: now,
+    reason,
+    rework: plan.rework,
+    trigger: 'transition',
+  });
+  await appendAuditEvent(
+    trx,
+    actor,
+    {
+      action: 'invoice.transition',
+      entityType: 'invoice',
+      entityId: invoiceId,
+      before: { state: from, approval_level: invoice.approval_level },
+      after: { state: plan.nextState, approval_level: plan.approvalLevel, action: plan.action },
       reason,
-      rework: plan.rework,
-      trigger: 'transition',
-    });
-    await appendAuditEvent(
-      trx,
-      actor,
-      {
-        action: 'invoice.transition',
-        entityType: 'invoice',
-        entityId: invoiceId,
-        before: { state: from, approval_level: invoice.approval_level },
-        after: { state: plan.nextState, approval_level: plan.approvalLevel, action: plan.action },
-        reason,
-      },
-      now,
-    );
-    await notifyTransition(trx, notificationSettingsOf(ctx), now, {
-      invoiceId,
-      effects: plan.effects,
-      owner: next,
-      version: input.version + 1,
-      reason,
-    });
+    },
+    now,
+  );
+  await notifyTransition(trx, notificationSettingsOf(ctx), now, {
+    invoiceId,
+    effects: plan.effects,
+    owner: next,
+    version: input.version + 1,
+    reason,
   });
 }
 
@@ -158,14 +174,23 @@ async function nextOwner(
 }
 
 /** What the guards read, all from the database as it stands inside this transaction. */
-async function factsOf(trx: Kysely<DB>, invoice: repo.InvoiceRow): Promise<InvoiceFacts> {
-  const [openBlockingExceptions, pendingWriteDowns, uncodedLines, clientMatterId] =
-    await Promise.all([
-      repo.countOpenBlockingExceptions(trx, invoice.id),
-      repo.countPendingAdjustments(trx, invoice.id),
-      repo.countUncodedLines(trx, invoice.id),
-      repo.findClientMatterId(trx, invoice.matter_id),
-    ]);
+async function factsOf(
+  trx: Kysely<DB>,
+  invoice: repo.InvoiceRow,
+  to: InvoiceState,
+): Promise<InvoiceFacts> {
+  const [openBlockingExceptions, pendingWriteDowns, readiness, clientMatterId] = await Promise.all([
+    repo.countOpenBlockingExceptions(trx, invoice.id),
+    repo.countPendingAdjustments(trx, invoice.id),
+    // Only submission reads the e-billing readiness; it writes and validates the whole file.
+    to === 'submitted' ? checkReadiness(trx, invoice.id) : null,
+    repo.findClientMatterId(trx, invoice.matter_id),
+  ]);
+  // An invoice for a client not on e-billing goes out by email: no portal to satisfy.
+  const readinessErrors =
+    readiness === null || readiness.report.format === null
+      ? []
+      : readiness.report.problems.filter((p) => p.severity === 'error');
   const missingRequiredFields: string[] = [];
   // Clients' portals file invoices under their own matter reference; without it they bounce.
   if ((clientMatterId ?? '').trim() === '') missingRequiredFields.push('client_matter_id');
@@ -174,7 +199,8 @@ async function factsOf(trx: Kysely<DB>, invoice: repo.InvoiceRow): Promise<Invoi
     openBlockingExceptions,
     missingRequiredFields,
     pendingWriteDowns,
-    readinessProblems: uncodedLines + missingRequiredFields.length,
+    readinessProblems: readinessErrors.length,
+    readinessCodes: [...new Set(readinessErrors.map((p) => p.code))],
     feeArrangement: invoice.fee_arrangement as FeeArrangement,
     outcomeAmountCents:
       invoice.outcome_amount_cents === null ? null : Number(invoice.outcome_amount_cents),
