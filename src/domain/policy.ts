@@ -22,6 +22,7 @@ export const RESOURCES = [
   'bill_run',
   'flow_metrics',
   'notification',
+  'ebilling',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -90,6 +91,14 @@ const FLOW_METRICS: readonly Action[] = ['read'];
 const NOTIFICATION_OPERATE: readonly Action[] = ['read', 'update'];
 
 /**
+ * E-billing: `export` hands out an invoice's LEDES file, `create` records a submission, `import`
+ * loads portal answers, `update` replaces the reason-code map, `read` the rejection report. The
+ * billing side sends and reconciles; approvers and admins read.
+ */
+const EBILLING_WORK: readonly Action[] = ['read', 'export', 'create', 'import'];
+const EBILLING_READ: readonly Action[] = ['read'];
+
+/**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
  * applied on top of this by the repositories' SQL filters. `ledes_file` read means validating a
  * LEDES file (nothing is stored), for the roles that prepare, review or submit invoices.
@@ -117,6 +126,7 @@ export const POLICY: Record<Role, Grants> = {
     bill_run: BILL_RUN,
     flow_metrics: FLOW_METRICS,
     notification: NOTIFICATION_OPERATE,
+    ebilling: EBILLING_READ,
   },
   legal_ops: {
     client: MANAGE,
@@ -139,6 +149,7 @@ export const POLICY: Record<Role, Grants> = {
     bill_run: BILL_RUN,
     flow_metrics: FLOW_METRICS,
     notification: NOTIFICATION_OPERATE,
+    ebilling: [...EBILLING_WORK, 'update'],
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -158,6 +169,7 @@ export const POLICY: Record<Role, Grants> = {
     routing_table: ROUTING_READ,
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
+    ebilling: EBILLING_WORK,
   },
   approver: {
     client: READ,
@@ -175,6 +187,7 @@ export const POLICY: Record<Role, Grants> = {
     routing_table: ROUTING_READ,
     invoice: INVOICE_WORK,
     flow_metrics: FLOW_METRICS,
+    ebilling: EBILLING_READ,
   },
   timekeeper: {
     client: READ,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { runCliCapturing } from '../../test/cli.js';
 import { TestClock } from '../../test/database.js';
+import { validateLedes } from '../../domain/ledes/index.js';
 import { billCase, markApproved } from './ebilling-fixtures.js';
+import { sha256Of } from './export-ledes.js';
 
 let dir: string;
 let data: string;
@@ -63,5 +65,51 @@ describe('matterflow ledes readiness', () => {
 
   it('exits 2 for an unknown invoice', async () => {
     expect((await cli('ledes', 'readiness', 'NOPE-1')).code).toBe(2);
+  });
+});
+
+describe('matterflow ledes export', () => {
+  it('writes one invoice to a file and records it; without --out the file goes to stdout', async () => {
+    const out = join(dir, 'CLI.txt');
+    const run = await cli('ledes', 'export', '--invoice', 'CLI-202610-0001', '--out', out);
+    expect(run.code).toBe(0);
+    const bytes = await readFile(out);
+    expect(validateLedes(bytes.toString('utf8')).valid).toBe(true);
+    expect(run.stdout).toBe(
+      `CLI-202610-0001: LEDES1998B, ${bytes.byteLength} bytes, sha256 ${sha256Of(bytes)} -> ${out}\n`,
+    );
+    const piped = await cli('ledes', 'export', '--invoice', 'CLI-202610-0001');
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(bytes.toString('utf8'));
+  });
+
+  it('refuses an invoice that fails readiness with its problems and exits 1', async () => {
+    const run = await cli(
+      'ledes',
+      'export',
+      '--invoice',
+      'CLX-202610-0001',
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[NOT_READY_FOR_EXPORT]');
+    expect(run.stderr).toContain('invoice  LAW_FIRM_ID_MISSING');
+    await expect(readFile(join(dir, 'x'))).rejects.toThrow();
+  });
+
+  it('exports a month: the ready invoices written, the others refused, exit 1', async () => {
+    const out = join(dir, 'october');
+    const run = await cli('ledes', 'export', '--period', '2026-10', '--out', out);
+    expect(run.code).toBe(1);
+    expect(await readdir(out)).toEqual(['CLI-202610-0001.txt']);
+    expect(run.stdout).toContain('refused CLX-202610-0001:');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('2026-10: 1 exported, 1 refused');
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await cli('ledes', 'export')).code).toBe(2);
+    expect((await cli('ledes', 'export', '--period', '2026-10')).code).toBe(2);
+    expect((await cli('ledes', 'export', '--invoice', 'NOPE-1')).code).toBe(2);
   });
 });

@@ -39,3 +39,15 @@ export const readinessReportSchema = z.object({
     }),
   ),
 });
+
+export const ledesExportSchema = z.object({
+  id: z.number().int(),
+  invoice_id: z.number().int(),
+  format: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  exported_by: z.number().int().nullable(),
+  actor: z.string(),
+  exported_at: z.date(),
+});
+export const ledesExportListSchema = z.object({ items: z.array(ledesExportSchema) });

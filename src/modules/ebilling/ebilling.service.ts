@@ -3,6 +3,7 @@ import type { AppContext } from '../../config/context.js';
 import { notFound } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { findVisibleInvoice } from '../invoices/invoices.repository.js';
+import * as repo from './ebilling.repository.js';
 import { checkReadiness, type ReadinessReport } from './readiness.js';
 
 /** The invoice the actor may see, by id or number; 404 when hidden (walls) or missing. */
@@ -24,4 +25,22 @@ export async function getReadiness(
 ): Promise<ReadinessReport> {
   const id = await visibleInvoiceId(ctx, actor, key);
   return (await checkReadiness(ctx.db, id)).report;
+}
+
+/** The invoice's recorded LEDES exports, newest first. */
+export async function listExports(ctx: AppContext, actor: Actor, invoiceId: number) {
+  const id = await visibleInvoiceId(ctx, actor, { id: invoiceId });
+  const rows = await repo.findExports(ctx.db, id);
+  return {
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      invoice_id: Number(r.invoice_id),
+      format: r.format,
+      sha256: r.sha256,
+      bytes: r.bytes,
+      exported_by: r.exported_by === null ? null : Number(r.exported_by),
+      actor: r.actor,
+      exported_at: r.exported_at,
+    })),
+  };
 }
