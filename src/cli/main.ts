@@ -3,6 +3,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBillRun } from './commands/bill-run.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEbilling } from './commands/ebilling.js';
 import { registerExport } from './commands/export.js';
 import { registerGuidelines } from './commands/guidelines.js';
 import { registerImport } from './commands/import.js';
@@ -50,6 +51,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerWorker,
   registerNotifications,
   registerMail,
+  registerEbilling,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +111,72 @@ describe('matterflow ledes export', () => {
     expect((await cli('ledes', 'export')).code).toBe(2);
     expect((await cli('ledes', 'export', '--period', '2026-10')).code).toBe(2);
     expect((await cli('ledes', 'export', '--invoice', 'NOPE-1')).code).toBe(2);
+  });
+});
+
+describe('matterflow ebilling', () => {
+  it('records a submission, imports answers (errors by row, exit 1) and reports rejections', async () => {
+    const submit = await cli('ebilling', 'submit', 'CLI-202610-0001', '--portal', 'Collaborati');
+    expect(submit.code).toBe(0);
+    expect(submit.stdout).toMatch(/^CLI-202610-0001: submitted to Collaborati at /);
+
+    const header = 'invoice_number,status,reason_code,reason_text,amount_approved,response_date';
+    const bad = join(dir, 'bad.csv');
+    await writeFile(
+      bad,
+      `${header}\nCLI-202610-0001,rejected,BLOCK_BILLING,,,2026-11-20\nCLI-202610-0001,refused,,,,2026-11-20\n`,
+    );
+    const refused = await cli('ebilling', 'responses', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[EBILLING_RESPONSES_INVALID]');
+    expect(refused.stderr).toContain(
+      '  row 3, status: must be one of accepted, rejected, reduced, appealed, paid (got "refused")',
+    );
+
+    const good = join(dir, 'good.csv');
+    await writeFile(
+      good,
+      `${header}\nCLI-202610-0001,rejected,BLOCK_BILLING,Entry 2,,2026-11-20\n`,
+    );
+    const imported = await cli('ebilling', 'responses', good);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toBe(
+      `row 2  CLI-202610-0001  rejected  applied  now in_review\n${good}: 1 rows, 1 applied, 0 unchanged\n`,
+    );
+
+    const report = await cli('ebilling', 'report', '--from', '2026-11-01', '--to', '2026-11-30');
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(
+      'BLOCK_BILLING  1 rejected, 0 reduced (0.00)  would have been caught by rule block_billing  [CLI-202610-0001]',
+    );
+    const json = await cli(
+      '--json',
+      'ebilling',
+      'report',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-30',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ responses: 1, preventable: 1 });
+    expect(
+      (await cli('ebilling', 'report', '--from', 'yesterday', '--to', '2026-11-30')).code,
+    ).toBe(2);
+  });
+
+  it('shows the default reason-code map and imports one (exit 1 with line numbers when invalid)', async () => {
+    const shown = await cli('ebilling', 'reason-map', 'show');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('  - code: RATE_EXCEEDS_APPROVED\n');
+    const bad = join(dir, 'bad-map.yaml');
+    await writeFile(bad, 'reasons:\n  - code: X\n    rule_kinds: [nope]\n');
+    const refused = await cli('ebilling', 'reason-map', 'import', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 3, reasons[0].rule_kinds[0]: unknown rule kind');
+    const good = join(dir, 'map.json');
+    await writeFile(good, JSON.stringify({ reasons: [{ code: 'X', rule_kinds: [] }] }));
+    const imported = await cli('ebilling', 'reason-map', 'import', good);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toBe('Reason-code map version 1: 1 reasons.\n');
   });
 });

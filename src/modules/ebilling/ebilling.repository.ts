@@ -7,6 +7,7 @@ import type {
   EbillingSubmissionTable,
   LedesExportTable,
 } from '../../db/schema.js';
+import type { visibleMatterIds } from '../matters/matter-access.js';
 
 /** The invoice with its client's e-billing profile and the matter's LEDES values. */
 export function findLedesInvoice(db: Kysely<DB>, invoiceId: number) {
@@ -219,13 +220,85 @@ export function findSubmissions(db: Kysely<DB>, invoiceId: number) {
     .execute();
 }
 
-export async function insertResponses(
+type VisibleMatters = ReturnType<typeof visibleMatterIds>;
+
+/** Invoices by number that the actor may see, with what applying a portal answer needs. */
+export function findVisibleInvoicesByNumber(
   db: Kysely<DB>,
-  rows: readonly Insertable<EbillingResponseTable>[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000)
-    await db
-      .insertInto('ebilling_response')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  visibleMatters: VisibleMatters,
+  numbers: readonly string[],
+) {
+  return db
+    .selectFrom('invoice as i')
+    .innerJoin('matter as m', 'm.id', 'i.matter_id')
+    .select([
+      'i.id',
+      'i.invoice_number',
+      'i.matter_id',
+      'i.state',
+      'i.total_cents',
+      'm.billing_coordinator_id',
+    ])
+    .where(sql<boolean>`i.invoice_number = any(${[...numbers]}::text[])`)
+    .where('i.matter_id', 'in', visibleMatters)
+    .execute();
+}
+
+/** The answers already stored for these invoices, to recognise a file imported twice. */
+export function findResponses(db: Kysely<DB>, invoiceIds: readonly number[]) {
+  return db
+    .selectFrom('ebilling_response')
+    .select([
+      'invoice_id',
+      'status',
+      'reason_code',
+      'reason_text',
+      'amount_approved_cents',
+      'response_date',
+    ])
+    .where(sql<boolean>`invoice_id = any(${[...invoiceIds]}::bigint[])`)
+    .execute();
+}
+
+export async function insertResponse(
+  db: Kysely<DB>,
+  row: Insertable<EbillingResponseTable>,
+): Promise<number> {
+  const inserted = await db
+    .insertInto('ebilling_response')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(inserted.id);
+}
+
+/** Rejections and reductions answered between two dates, on matters the actor may see. */
+export function findRejections(
+  db: Kysely<DB>,
+  visibleMatters: VisibleMatters,
+  from: string,
+  to: string,
+) {
+  return db
+    .selectFrom('ebilling_response as r')
+    .innerJoin('invoice as i', 'i.id', 'r.invoice_id')
+    .innerJoin('client as c', 'c.id', 'i.client_id')
+    .select([
+      'r.id',
+      'r.invoice_number',
+      'r.status',
+      'r.reason_code',
+      'r.reason_text',
+      'r.amount_approved_cents',
+      'r.response_date',
+      'i.total_cents',
+      'c.client_code',
+    ])
+    .where('r.status', 'in', ['rejected', 'reduced'])
+    .where('r.response_date', '>=', from)
+    .where('r.response_date', '<=', to)
+    .where('i.matter_id', 'in', visibleMatters)
+    .orderBy('r.response_date')
+    .orderBy('r.id')
+    .execute();
 }

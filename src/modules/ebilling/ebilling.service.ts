@@ -5,6 +5,7 @@ import type { Actor } from '../../domain/policy.js';
 import { findVisibleInvoice } from '../invoices/invoices.repository.js';
 import * as repo from './ebilling.repository.js';
 import { checkReadiness, type ReadinessReport } from './readiness.js';
+import type { ReasonMapInForce } from './reason-map.js';
 
 /** The invoice the actor may see, by id or number; 404 when hidden (walls) or missing. */
 export async function visibleInvoiceId(
@@ -41,6 +42,37 @@ export async function listExports(ctx: AppContext, actor: Actor, invoiceId: numb
       exported_by: r.exported_by === null ? null : Number(r.exported_by),
       actor: r.actor,
       exported_at: r.exported_at,
+    })),
+  };
+}
+
+/** The invoice's recorded submissions, oldest first. */
+export async function listSubmissions(ctx: AppContext, actor: Actor, invoiceId: number) {
+  const id = await visibleInvoiceId(ctx, actor, { id: invoiceId });
+  const rows = await repo.findSubmissions(ctx.db, id);
+  return {
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      invoice_id: Number(r.invoice_id),
+      ledes_export_id: Number(r.ledes_export_id),
+      portal: r.portal,
+      sha256: r.sha256,
+      submitted_at: r.submitted_at,
+      recorded_by: r.recorded_by === null ? null : Number(r.recorded_by),
+      recorded_at: r.recorded_at,
+    })),
+  };
+}
+
+/** A reason-code map as the API shows it. */
+export function reasonMapDto(inForce: ReasonMapInForce) {
+  return {
+    version: inForce.version,
+    source_text: inForce.source_text,
+    reasons: inForce.map.reasons.map((r) => ({
+      code: r.code,
+      description: r.description,
+      rule_kinds: r.ruleKinds,
     })),
   };
 }

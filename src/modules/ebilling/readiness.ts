@@ -63,6 +63,25 @@ export interface ReadinessResult {
   file: { text: string; format: LedesFormat } | null;
 }
 
+/** Every code a readiness problem may carry besides the validator's (`LEDES_<code>`). */
+export const READINESS_CODES = [
+  'CLIENT_NOT_ON_LEDES',
+  'PORTAL_CLIENT_ID_MISSING',
+  'LAW_FIRM_ID_MISSING',
+  'TAX_RATE_INVALID',
+  'CLIENT_MATTER_ID_MISSING',
+  'INVOICE_NUMBER_NOT_UNIQUE',
+  'INVOICE_HAS_NO_LINES',
+  'TIMEKEEPER_NOT_APPROVED',
+  'RATE_ABOVE_APPROVED',
+  'TASK_CODE_MISSING',
+  'ACTIVITY_CODE_MISSING',
+  'EXPENSE_CODE_MISSING',
+  'CLASSIFICATION_UNMAPPED',
+  'OPEN_BLOCKING_EXCEPTION',
+  'LEDES_INPUT_INVALID',
+] as const;
+
 /** Fields the profile checks below already report, so the validator's twin is not repeated. */
 const PROFILE_FIELDS: Record<string, string> = {
   PORTAL_CLIENT_ID_MISSING: 'CLIENT_ID',
