@@ -302,3 +302,21 @@ export function findRejections(
     .orderBy('r.id')
     .execute();
 }
+
+/** Approved invoices of clients on LEDES for the period starting `periodStart`, in id order. */
+export function findApprovedLedesInvoices(
+  db: Kysely<DB>,
+  visibleMatters: VisibleMatters,
+  periodStart: string,
+) {
+  return db
+    .selectFrom('invoice as i')
+    .innerJoin('client as c', 'c.id', 'i.client_id')
+    .select(['i.id', 'i.invoice_number'])
+    .where('i.state', '=', 'approved')
+    .where('i.period_start', '=', periodStart)
+    .where('c.ebilling_format', '<>', 'none')
+    .where('i.matter_id', 'in', visibleMatters)
+    .orderBy('i.id')
+    .execute();
+}

@@ -8,7 +8,7 @@ import type { AppContext } from '../../config/context.js';
 import { AppError, conflict } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
-import { listInvoices } from '../invoices/invoices.repository.js';
+import { visibleMatterIds } from '../matters/matter-access.js';
 import * as repo from './ebilling.repository.js';
 import { visibleInvoiceId } from './ebilling.service.js';
 import { checkReadiness, type ReadinessProblem } from './readiness.js';
@@ -130,32 +130,24 @@ export async function exportPeriodLedes(
   period: string,
 ): Promise<PeriodExport> {
   const out: PeriodExport = { exported: [], refused: [] };
-  let after: number | null = null;
-  for (;;) {
-    const page = await listInvoices(
-      ctx.db,
-      actor,
-      { state: 'approved', period, limit: 500 },
-      after,
-    );
-    for (const row of page.slice(0, 500)) {
-      const profile = await repo.findLedesInvoice(ctx.db, Number(row.id));
-      if (profile === undefined || profile.ebilling_format === 'none') continue;
-      try {
-        out.exported.push(await exportInvoiceLedes(ctx, actor, { id: Number(row.id) }));
-      } catch (error) {
-        if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
-        const details = error.details as { problems?: ReadinessProblem[] } | undefined;
-        out.refused.push({
-          invoice_number: row.invoice_number,
-          code: error.code,
-          message: error.message,
-          problems: details?.problems ?? [],
-        });
-      }
+  const invoices = await repo.findApprovedLedesInvoices(
+    ctx.db,
+    visibleMatterIds(ctx.db, actor, 'work'),
+    `${period}-01`,
+  );
+  for (const row of invoices) {
+    try {
+      out.exported.push(await exportInvoiceLedes(ctx, actor, { id: Number(row.id) }));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
+      const details = error.details as { problems?: ReadinessProblem[] } | undefined;
+      out.refused.push({
+        invoice_number: row.invoice_number,
+        code: error.code,
+        message: error.message,
+        problems: details?.problems ?? [],
+      });
     }
-    if (page.length <= 500) break;
-    after = Number(page[499]!.id);
   }
   return out;
 }
