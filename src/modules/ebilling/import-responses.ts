@@ -133,7 +133,7 @@ export async function importResponses(
       seen.add(key);
       const sameRejection =
         r.status === 'rejected' && rejectedOn.has(`${r.invoiceId}|${r.responseDate}`);
-      const state = await applyResponse(trx, actor, r, now, sameRejection);
+      const state = await applyResponse(ctx, trx, actor, r, now, sameRejection);
       if (r.status === 'rejected') rejectedOn.add(`${r.invoiceId}|${r.responseDate}`);
       result.applied++;
       result.responses.push({
@@ -265,6 +265,7 @@ const MOVES: Record<ResponseStatus, Partial<Record<InvoiceState, InvoiceState[]>
 };
 
 async function applyResponse(
+  ctx: AppContext,
   trx: Kysely<DB>,
   actor: Actor,
   r: ResponseRow,
@@ -289,7 +290,7 @@ async function applyResponse(
   for (const to of moves) {
     const { version } = (await repo.findLedesInvoice(trx, r.invoiceId))!;
     try {
-      await transitionInTransaction(trx, actor, r.invoiceId, { to, version, reason }, now);
+      await transitionInTransaction(ctx, trx, actor, r.invoiceId, { to, version, reason }, now);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       throw invalid([{ row: r.row, field: 'status', message: `${error.message} [${error.code}]` }]);

@@ -71,6 +71,7 @@ export async function recordSubmission(
       );
 
     await transitionInTransaction(
+      ctx,
       trx,
       actor,
       invoiceId,
