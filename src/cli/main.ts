@@ -12,6 +12,8 @@ import { registerLedes } from './commands/ledes.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerMail, registerNotifications, registerWorker } from './commands/notifications.js';
+import { registerPrebill } from './commands/prebill.js';
+import { registerReports } from './commands/reports.js';
 import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
@@ -52,6 +54,8 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerNotifications,
   registerMail,
   registerEbilling,
+  registerPrebill,
+  registerReports,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -7,6 +7,7 @@ import * as invoices from './migrations/2026-11-27T0300-invoices.js';
 import * as contingencyAdjustment from './migrations/2026-11-27T0400-contingency-adjustment.js';
 import * as ebilling from './migrations/2026-11-27T0600-ebilling.js';
 import * as notifications from './migrations/2026-11-27T0700-notifications.js';
+import * as prebill from './migrations/2026-11-27T1100-prebill.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0400-contingency-adjustment': contingencyAdjustment,
   '2026-11-27T0600-ebilling': ebilling,
   '2026-11-27T0700-notifications': notifications,
+  '2026-11-27T1100-prebill': prebill,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

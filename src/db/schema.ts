@@ -301,6 +301,8 @@ export interface InvoiceLineTable {
   disposition: Generated<string>;
   new_since_last_run: Generated<boolean>;
   internal_note: string | null;
+  moved_to_matter_id: number | null;
+  purpose: string | null;
   version: Version;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
@@ -505,4 +507,34 @@ export interface DB {
   ebilling_submission: EbillingSubmissionTable;
   ebilling_response: EbillingResponseTable;
   ebilling_reason_map: EbillingReasonMapTable;
+  prebill_setting: PrebillSettingTable;
+  invoice_question: InvoiceQuestionTable;
+}
+
+export interface PrebillSettingTable {
+  id: Generated<number>;
+  write_down_approval_amount_cents: number | null;
+  write_down_approval_percent: Decimal | null;
+  version: Version;
+  updated_by: number | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvoiceQuestionTable {
+  id: Id;
+  invoice_id: number;
+  invoice_line_id: number | null;
+  time_entry_id: number | null;
+  timekeeper_id: number;
+  assignee_user_id: number;
+  question: string;
+  answer: string | null;
+  state: Generated<string>;
+  asked_by: number | null;
+  asked_at: Timestamp;
+  answered_by: number | null;
+  answered_at: NullableTimestamp;
+  version: Version;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }

@@ -23,6 +23,9 @@ export const RESOURCES = [
   'flow_metrics',
   'notification',
   'ebilling',
+  'invoice_question',
+  'adjustment_reason',
+  'prebill_setting',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -83,6 +86,14 @@ const ROUTING_READ: readonly Action[] = ['read', 'export'];
  * approvers, of whom the service lets in only billing partners.
  */
 const FLOW_METRICS: readonly Action[] = ['read'];
+/**
+ * Pre-bill review: reviewers ask timekeepers questions (`create`) and the asked timekeeper
+ * answers (`update`, their own only); reason codes and write-down thresholds are read by the
+ * billing side and changed by admins.
+ */
+const QUESTION_ASK: readonly Action[] = ['read', 'create', 'update'];
+const QUESTION_ANSWER: readonly Action[] = ['read', 'update'];
+const PREBILL_CONFIG: readonly Action[] = ['read', 'create', 'update'];
 
 /**
  * The notification outbox: operators list messages (parked ones, with their errors) and queue
@@ -127,6 +138,8 @@ export const POLICY: Record<Role, Grants> = {
     flow_metrics: FLOW_METRICS,
     notification: NOTIFICATION_OPERATE,
     ebilling: EBILLING_READ,
+    adjustment_reason: PREBILL_CONFIG,
+    prebill_setting: PREBILL_CONFIG,
   },
   legal_ops: {
     client: MANAGE,
@@ -150,6 +163,9 @@ export const POLICY: Record<Role, Grants> = {
     flow_metrics: FLOW_METRICS,
     notification: NOTIFICATION_OPERATE,
     ebilling: [...EBILLING_WORK, 'update'],
+    invoice_question: READ,
+    adjustment_reason: READ,
+    prebill_setting: READ,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -170,6 +186,9 @@ export const POLICY: Record<Role, Grants> = {
     invoice: INVOICE_WORK,
     bill_run: BILL_RUN,
     ebilling: EBILLING_WORK,
+    invoice_question: QUESTION_ASK,
+    adjustment_reason: READ,
+    prebill_setting: READ,
   },
   approver: {
     client: READ,
@@ -188,6 +207,9 @@ export const POLICY: Record<Role, Grants> = {
     invoice: INVOICE_WORK,
     flow_metrics: FLOW_METRICS,
     ebilling: EBILLING_READ,
+    invoice_question: QUESTION_ASK,
+    adjustment_reason: READ,
+    prebill_setting: READ,
   },
   timekeeper: {
     client: READ,
@@ -201,6 +223,7 @@ export const POLICY: Record<Role, Grants> = {
     guideline_exception: READ,
     // Timekeepers code their own entries; LEDES files are the billing team's work.
     utbms_code: READ,
+    invoice_question: QUESTION_ANSWER,
   },
 };
 

@@ -14,6 +14,10 @@ import { matterTimekeeperRoutes } from '../modules/matter-timekeepers/matter-tim
 import { matterRoutes } from '../modules/matters/matters.routes.js';
 import { metricsRoutes } from '../modules/metrics/flow-metrics.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
+import { packetRoutes } from '../modules/prebill/packet.routes.js';
+import { prebillRoutes } from '../modules/prebill/prebill.routes.js';
+import { questionRoutes } from '../modules/prebill/questions.routes.js';
+import { writeDownRoutes } from '../modules/prebill/write-downs.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { routingRoutes } from '../modules/routing/routing.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
@@ -51,4 +55,8 @@ export const API_MODULES: RegisterRoutes[] = [
   metricsRoutes,
   notificationRoutes,
   ebillingRoutes,
+  prebillRoutes,
+  questionRoutes,
+  writeDownRoutes,
+  packetRoutes,
 ];

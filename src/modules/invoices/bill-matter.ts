@@ -71,7 +71,8 @@ export async function billMatter(
     }),
   ];
   const live = work.lines.filter((l) => LIVE.has(l.disposition));
-  const capLine = live.find((l) => l.line_type === 'IF');
+  // A reviewer's invoice-level write-down is an IF line too; the cap line has no purpose.
+  const capLine = live.find((l) => l.line_type === 'IF' && l.purpose === null);
   const plan = applyArrangement({
     arrangement,
     feeAmount: matter.fee_amount_cents === null ? null : Number(matter.fee_amount_cents),

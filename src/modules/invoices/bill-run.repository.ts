@@ -22,6 +22,8 @@ export interface BillRunScope {
 }
 
 const LIVE = sql.raw(`disposition in ('bill', 'no_charge')`);
+/** Lines a reviewer took work off: excluded, held to a later cycle or moved to another matter. */
+const LEFT = sql.raw(`disposition in ('exclude', 'hold', 'moved')`);
 /** Open invoices as the partial unique index invoice_open_per_matter_period defines them. */
 export const OPEN_STATES = [
   'draft',
@@ -44,15 +46,59 @@ export async function findBillRunMatterIds(db: Kysely<DB>, scope: BillRunScope):
       and (
         exists (select 1 from time_entry te where te.matter_id = m.id and te.status = 'released'
           and te.active and te.billable and te.work_date between ${scope.start} and ${scope.end}
-          and not exists (select 1 from invoice_line l where l.time_entry_id = te.id and l.${LIVE}))
+          and not exists (select 1 from invoice_line l where l.time_entry_id = te.id and l.${LIVE})
+          and not exists (select 1 from invoice_line l where l.time_entry_id = te.id and l.${LEFT}))
         or exists (select 1 from expense e where e.matter_id = m.id and e.status = 'released'
           and e.active and e.expense_date between ${scope.start} and ${scope.end}
-          and not exists (select 1 from invoice_line l where l.expense_id = e.id and l.${LIVE}))
+          and not exists (select 1 from invoice_line l where l.expense_id = e.id and l.${LIVE})
+          and not exists (select 1 from invoice_line l where l.expense_id = e.id and l.${LEFT}))
         or exists (select 1 from invoice i where i.matter_id = m.id and i.period_start = ${scope.start}
           and i.state in ('draft', 'exception'))
       )
     order by m.id`.execute(db);
-  return rows.map((r) => Number(r.id));
+  const ids = new Set(rows.map((r) => Number(r.id)));
+  for (const table of ['time_entry', 'expense'] as const)
+    for (const row of await findLeftWork(db, table, scope, null)) ids.add(row.matter_id);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * Work a reviewer took off an invoice that a later bill run bills: work held to the next cycle
+ * (billed by a run for a period after the held invoice's, whatever its date) and work moved to
+ * another matter (billed on that matter, latest move first). Excluded work is never billed
+ * again. Returns each piece of work with the matter it is now billed on, within `scope` and,
+ * when given, those matters.
+ */
+export async function findLeftWork(
+  db: Kysely<DB>,
+  table: 'time_entry' | 'expense',
+  scope: BillRunScope,
+  matterIds: readonly number[] | null,
+): Promise<{ id: number; matter_id: number }[]> {
+  const t = table === 'time_entry' ? sql.raw('time_entry') : sql.raw('expense');
+  const ref = table === 'time_entry' ? sql.raw('time_entry_id') : sql.raw('expense_id');
+  const date = table === 'time_entry' ? sql.raw('w.work_date') : sql.raw('w.expense_date');
+  const billable = table === 'time_entry' ? sql.raw('and w.billable') : sql.raw('');
+  const { rows } = await sql<{ id: number; matter_id: number }>`
+    select w.id, m.id as matter_id
+    from ${t} w
+    join matter m on m.id = coalesce(
+      (select l.moved_to_matter_id from invoice_line l where l.${ref} = w.id and l.disposition = 'moved'
+        order by l.id desc limit 1), w.matter_id)
+    join client c on c.id = m.client_id
+    left join lateral (select max(i.period_start) as held_from from invoice_line l
+        join invoice i on i.id = l.invoice_id where l.${ref} = w.id and l.disposition = 'hold') hd on true
+    where w.id in (select l.${ref} from invoice_line l where l.${ref} is not null and l.disposition in ('hold', 'moved'))
+      and w.status = 'released' and w.active ${billable}
+      and not exists (select 1 from invoice_line x where x.${ref} = w.id and x.${LIVE})
+      and not exists (select 1 from invoice_line x where x.${ref} = w.id and x.disposition = 'exclude')
+      and ${date} <= ${scope.end}
+      and case when hd.held_from is null then ${date} >= ${scope.start} else hd.held_from < ${scope.start} end
+      and (${scope.clientCode ?? null}::text is null or c.client_code = ${scope.clientCode ?? null})
+      and (${scope.matterCode ?? null}::text is null or m.matter_code = ${scope.matterCode ?? null})
+      and (${matterIds === null}::boolean or m.id = any(${[...(matterIds ?? [])]}::bigint[]))
+    order by w.id`.execute(db);
+  return rows.map((r) => ({ id: Number(r.id), matter_id: Number(r.matter_id) }));
 }
 
 /** A matter with what billing it needs: its client, fee arrangement, people and budget. */
@@ -94,13 +140,17 @@ export function findBillMatters(db: Kysely<DB>, ids: readonly number[]): Promise
     .execute();
 }
 
-/** Released, billable time in the period on no live line. Non-billable time is never invoiced. */
-export function findUnbilledEntries(
+/**
+ * Released, billable time in the period on no line, plus time held or moved onto these matters
+ * (with `matter_id` the matter it is billed on now). Non-billable time is never invoiced.
+ */
+export async function findUnbilledEntries(
   db: Kysely<DB>,
   matterIds: readonly number[],
   scope: BillRunScope,
 ): Promise<WorkEntryRow[]> {
-  return selectEntries(db)
+  const left = await findLeftWork(db, 'time_entry', scope, matterIds);
+  const fresh = await selectEntries(db)
     .where(sql<boolean>`te.matter_id = any(${[...matterIds]}::bigint[])`)
     .where('te.status', '=', 'released')
     .where('te.billable', '=', true)
@@ -109,18 +159,28 @@ export function findUnbilledEntries(
     .where(
       sql<boolean>`not exists (select 1 from invoice_line l where l.time_entry_id = te.id and l.${LIVE})`,
     )
+    .where(
+      sql<boolean>`not exists (select 1 from invoice_line l where l.time_entry_id = te.id and l.${LEFT})`,
+    )
     .orderBy('te.work_date')
     .orderBy('te.id')
     .execute();
+  if (left.length === 0) return fresh;
+  const target = new Map(left.map((w) => [w.id, w.matter_id]));
+  const carried = await findEntriesByIds(db, [...target.keys()]);
+  return [...fresh, ...carried.map((e) => ({ ...e, matter_id: target.get(e.id)! }))].sort(
+    (a, b) => a.work_date.localeCompare(b.work_date) || a.id - b.id,
+  );
 }
 
-/** Released expenses in the period on no live line. */
-export function findUnbilledExpenses(
+/** Released expenses in the period on no line, plus expenses held or moved onto these matters. */
+export async function findUnbilledExpenses(
   db: Kysely<DB>,
   matterIds: readonly number[],
   scope: BillRunScope,
 ): Promise<WorkExpenseRow[]> {
-  return selectExpenses(db)
+  const left = await findLeftWork(db, 'expense', scope, matterIds);
+  const fresh = await selectExpenses(db)
     .where(sql<boolean>`e.matter_id = any(${[...matterIds]}::bigint[])`)
     .where('e.status', '=', 'released')
     .where('e.expense_date', '>=', scope.start)
@@ -128,9 +188,20 @@ export function findUnbilledExpenses(
     .where(
       sql<boolean>`not exists (select 1 from invoice_line l where l.expense_id = e.id and l.${LIVE})`,
     )
+    .where(
+      sql<boolean>`not exists (select 1 from invoice_line l where l.expense_id = e.id and l.${LEFT})`,
+    )
     .orderBy('e.expense_date')
     .orderBy('e.id')
     .execute();
+  if (left.length === 0) return fresh;
+  const target = new Map(left.map((w) => [w.id, w.matter_id]));
+  const carried = await selectExpenses(db)
+    .where(sql<boolean>`e.id = any(${[...target.keys()]}::bigint[])`)
+    .execute();
+  return [...fresh, ...carried.map((e) => ({ ...e, matter_id: target.get(e.id)! }))].sort(
+    (a, b) => a.expense_date.localeCompare(b.expense_date) || a.id - b.id,
+  );
 }
 
 /** Time entries already on lines of the open drafts (for revaluation checks and as context). */

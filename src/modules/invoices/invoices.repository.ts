@@ -64,6 +64,8 @@ const LINE_COLUMNS = [
   'disposition',
   'new_since_last_run',
   'internal_note',
+  'moved_to_matter_id',
+  'purpose',
   'version',
 ] as const;
 
@@ -413,4 +415,20 @@ export async function findOwnerOnLeaving(
     role: row.owner_role,
     userId: row.owner_user_id === null ? null : Number(row.owner_user_id),
   };
+}
+
+/** The user asked the invoice's oldest open question (who owns waiting_on_timekeeper), if any. */
+export async function findFirstOpenQuestionAssignee(
+  db: Kysely<DB>,
+  invoiceId: number,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('invoice_question')
+    .select('assignee_user_id')
+    .where('invoice_id', '=', invoiceId)
+    .where('state', '=', 'open')
+    .orderBy('asked_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row ? Number(row.assignee_user_id) : null;
 }

@@ -109,6 +109,8 @@ export const invoiceLineSchema = z.object({
   disposition: z.string(),
   new_since_last_run: z.boolean(),
   internal_note: z.string().nullable(),
+  moved_to_matter_id: z.number().int().nullable(),
+  purpose: z.string().nullable(),
   version: z.number().int(),
 });
 

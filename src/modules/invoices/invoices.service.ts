@@ -129,6 +129,7 @@ export async function getInvoice(
       amount_cents: num(l.amount_cents),
       worked_unit_cost_cents: numOrNull(l.worked_unit_cost_cents),
       worked_amount_cents: numOrNull(l.worked_amount_cents),
+      moved_to_matter_id: numOrNull(l.moved_to_matter_id),
     })),
     adjustments: adjustments.map((a) => ({
       id: num(a.id),

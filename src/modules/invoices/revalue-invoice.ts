@@ -39,7 +39,10 @@ export async function revalueInvoice(
     const [matter] = await runRepo.findBillMatters(trx, [invoice.matter_id]);
     const lines = await repo.findLines(trx, [invoiceId]);
     const fees = lines.filter(
-      (l) => l.line_type === 'F' && l.time_entry_id !== null && l.disposition !== 'exclude',
+      (l) =>
+        l.line_type === 'F' &&
+        l.time_entry_id !== null &&
+        (l.disposition === 'bill' || l.disposition === 'no_charge'),
     );
     const entries = new Map(
       (
@@ -149,7 +152,8 @@ export async function revalueInvoice(
   });
 }
 
-async function refreshCap(
+/** Brings a capped invoice's cap line in line with its fees as they now stand. */
+export async function refreshCap(
   trx: Parameters<typeof repo.findLines>[0],
   invoiceId: number,
   invoice: repo.InvoiceRow,
@@ -172,7 +176,8 @@ async function refreshCap(
       .reduce((sum, l) => sum + Number(l.amount_cents), 0),
     feesBilledBefore: before.get(invoice.matter_id)?.fees ?? 0,
   });
-  const capLine = lines.find((l) => l.line_type === 'IF');
+  // A reviewer's invoice-level write-down is an IF line too; the cap line has no purpose.
+  const capLine = lines.find((l) => l.line_type === 'IF' && l.purpose === null);
   if (plan.cap === null || Number(capLine?.amount_cents ?? 0) === plan.cap.adjustment) return;
   const next = Math.max(0, ...all.map((l) => l.line_number)) + 1;
   await writeCapLine(trx, invoiceId, capLine, plan.cap, next, actorId, now);

@@ -52,7 +52,8 @@ export async function transitionInvoice(
 
 /**
  * The move inside a transaction the caller holds, so the caller's own writes (a submission, a
- * portal answer) commit or roll back with it.
+ * portal answer, a question to a timekeeper) commit or roll back with it. `trigger` is recorded
+ * on the stage event.
  */
 export async function transitionInTransaction(
   ctx: AppContext,
@@ -61,6 +62,7 @@ export async function transitionInTransaction(
   invoiceId: number,
   input: TransitionInput,
   now: Date,
+  trigger = 'transition',
 ): Promise<void> {
   const actorId = actor.via === 'system' ? null : Number(actor.userId);
   const invoice = await repo.findVisibleInvoice(trx, actor, { id: invoiceId });
@@ -71,7 +73,14 @@ export async function transitionInTransaction(
   const from = invoice.state as InvoiceState;
   const previousState = invoice.previous_state as InvoiceState | null;
   const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
-  const current = await ownerOf(trx, routed, from, invoice.approval_level, previousState);
+  const current = await ownerOf(
+    trx,
+    routed,
+    from,
+    invoice.approval_level,
+    previousState,
+    invoiceId,
+  );
   const plan = planTransition(
     {
       state: from,
@@ -122,7 +131,7 @@ export async function transitionInTransaction(
     occurred_at: now,
     reason,
     rework: plan.rework,
-    trigger: 'transition',
+    trigger,
   });
   await appendAuditEvent(
     trx,
@@ -170,7 +179,7 @@ async function nextOwner(
   }
   if (from === 'exception' || from === 'on_hold')
     return repo.findOwnerOnLeaving(trx, invoiceId, plan.nextState);
-  return ownerOf(trx, routed, plan.nextState, plan.approvalLevel, plan.previousState);
+  return ownerOf(trx, routed, plan.nextState, plan.approvalLevel, plan.previousState, invoiceId);
 }
 
 /** What the guards read, all from the database as it stands inside this transaction. */
@@ -214,6 +223,7 @@ async function ownerOf(
   state: InvoiceState,
   level: number,
   previousState: InvoiceState | null,
+  invoiceId: number,
 ): Promise<Owner> {
   switch (state) {
     case 'draft':
@@ -221,8 +231,11 @@ async function ownerOf(
     case 'exception':
       return { role: routed.reviewer.role, userId: routed.reviewer.userId };
     case 'waiting_on_timekeeper':
-      // Each entry's timekeeper fixes their own work; no single user owns the stage.
-      return { role: 'timekeeper', userId: null };
+      // The timekeeper asked first owns the stage until every question is answered.
+      return {
+        role: 'timekeeper',
+        userId: await repo.findFirstOpenQuestionAssignee(trx, invoiceId),
+      };
     case 'ready_for_approval': {
       const approver = routed.approvers[level - 1];
       return approver ? { role: approver.role, userId: approver.userId } : NOBODY;
@@ -237,7 +250,7 @@ async function ownerOf(
     case 'on_hold':
       return previousState === null || previousState === 'on_hold'
         ? NOBODY
-        : ownerOf(trx, routed, previousState, level, null);
+        : ownerOf(trx, routed, previousState, level, null, invoiceId);
     case 'paid':
     case 'void':
       return NOBODY;

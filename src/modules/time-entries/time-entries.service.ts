@@ -13,6 +13,7 @@ import { appendAuditEvent } from '../audit/audit.repository.js';
 import { checkTimeEntry } from '../compliance/check-work.js';
 import { readRulesOncePer } from '../compliance/rules-for-client.js';
 import { blockingFindings, releaseBlocked, toFindingDto } from '../compliance/findings.schemas.js';
+import { followInvoicedEntry } from '../prebill/invoiced-entry.js';
 import { resolveWorkMatter, resolveWorkTimekeeper } from '../shared/work-references.js';
 import * as repo from './time-entries.repository.js';
 import { laneOf } from './save-lane.js';
@@ -166,6 +167,19 @@ export async function updateTimeEntry(
     if (hours !== undefined) changes.hours = normalHours(hours);
     if (matter_code !== undefined && matter_code !== before.matter_code)
       changes.matter_id = (await resolveWorkMatter(trx, actor, matter_code)).id;
+    // Work on an invoice changes only as pre-bill review allows, and its line follows.
+    const changed = Object.entries(changes)
+      .filter(([key, value]) => value !== (before as Record<string, unknown>)[key])
+      .map(([key]) => (key === 'matter_id' ? 'matter_code' : key));
+    if (changed.length > 0)
+      await followInvoicedEntry(
+        trx,
+        actor,
+        before,
+        { ...before, ...(changes as Partial<TimeEntryRow>) },
+        changed,
+        ctx.now(),
+      );
     return changes;
   });
 }

@@ -8879,6 +8879,8 @@ export interface paths {
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
                 version: number;
               }[];
               adjustments: {
@@ -9063,6 +9065,8 @@ export interface paths {
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
                 version: number;
               }[];
               adjustments: {
@@ -9260,6 +9264,8 @@ export interface paths {
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
                 version: number;
               }[];
               adjustments: {
@@ -9445,6 +9451,8 @@ export interface paths {
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
                 version: number;
               }[];
               adjustments: {
@@ -9629,6 +9637,8 @@ export interface paths {
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
                 version: number;
               }[];
               adjustments: {
@@ -13218,6 +13228,2365 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/lines/{lineId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a line's hours, rate, narrative, UTBMS codes or internal note (send the invoice version) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          lineId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            reason_code: string;
+            note?: string;
+            hours?: string;
+            rate?: string;
+            narrative?: string;
+            task_code?: string | null;
+            activity_code?: string | null;
+            internal_note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/lines/{lineId}/disposition': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Bill a line, list it at no charge, exclude it, or hold it to the next cycle */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          lineId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            reason_code: string;
+            note?: string;
+            /** @enum {string} */
+            disposition: 'bill' | 'no_charge' | 'exclude' | 'hold';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/lines/{lineId}/move': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a line's work to another matter, to be billed there */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          lineId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            reason_code: string;
+            note?: string;
+            matter_code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/questions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An invoice's questions to its timekeepers, newest first */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'answered' | 'withdrawn';
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                invoice_id: number;
+                invoice_number: string;
+                invoice_state: string;
+                matter_code: string;
+                line_id: number | null;
+                time_entry_id: number | null;
+                entry_id: string | null;
+                timekeeper_code: string;
+                assignee_user_id: number;
+                question: string;
+                answer: string | null;
+                state: string;
+                asked_by: number | null;
+                /** Format: date-time */
+                asked_at: string;
+                answered_by: number | null;
+                answered_at: string | null;
+                version: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Send an invoice (or one line) back to a timekeeper with a question */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            question: string;
+            line_id?: number;
+            timekeeper_code?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoice-questions/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The questions asked of me (state=open for my open questions), newest first */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'answered' | 'withdrawn';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                invoice_id: number;
+                invoice_number: string;
+                invoice_state: string;
+                matter_code: string;
+                line_id: number | null;
+                time_entry_id: number | null;
+                entry_id: string | null;
+                timekeeper_code: string;
+                assignee_user_id: number;
+                question: string;
+                answer: string | null;
+                state: string;
+                asked_by: number | null;
+                /** Format: date-time */
+                asked_at: string;
+                answered_by: number | null;
+                answered_at: string | null;
+                version: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoice-questions/{id}/answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a question asked of me; the last answer returns the invoice to review */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            answer: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_id: number;
+              invoice_number: string;
+              invoice_state: string;
+              matter_code: string;
+              line_id: number | null;
+              time_entry_id: number | null;
+              entry_id: string | null;
+              timekeeper_code: string;
+              assignee_user_id: number;
+              question: string;
+              answer: string | null;
+              state: string;
+              asked_by: number | null;
+              /** Format: date-time */
+              asked_at: string;
+              answered_by: number | null;
+              answered_at: string | null;
+              version: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/adjustments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write down, write up or discount a line or the invoice (amount, percent or hours) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            /** @enum {string} */
+            kind: 'write_down' | 'write_up' | 'discount';
+            line_id?: number;
+            /** @description A decimal amount, e.g. "250.00". */
+            amount?: string;
+            /** @description A percent of the line, or of the invoice fees. */
+            percent?: string;
+            /** @description Hours off (or on) a fee line. */
+            hours?: string;
+            reason_code: string;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/adjustments/{adjustmentId}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject a pending write-down (the next approval level, not the requester) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          adjustmentId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            decision: 'approve' | 'reject';
+            version: number;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              invoice_number: string;
+              client_code: string;
+              matter_code: string;
+              period_start: string;
+              period_end: string;
+              invoice_date: string | null;
+              currency: string;
+              fee_arrangement: string;
+              state: string;
+              previous_state: string | null;
+              approval_level: number;
+              owner_role: string | null;
+              owner_user_id: number | null;
+              /** Format: date-time */
+              stage_entered_at: string;
+              /** @description Whole days since the invoice entered its current stage (its age in exception). */
+              days_in_stage: number;
+              rework_count: number;
+              needs_revaluation: boolean;
+              /** Format: date-time */
+              last_bill_run_at: string;
+              outcome_amount_cents: number | null;
+              worked_fees_cents: number;
+              fees_cents: number;
+              expenses_cents: number;
+              adjustments_cents: number;
+              total_cents: number;
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              lines: {
+                id: number;
+                line_number: number;
+                line_type: string;
+                time_entry_id: number | null;
+                expense_id: number | null;
+                work_date: string | null;
+                timekeeper_id: number | null;
+                task_code: string | null;
+                activity_code: string | null;
+                expense_code: string | null;
+                description: string;
+                units: string;
+                unit_cost_cents: number;
+                adjustment_cents: number;
+                amount_cents: number;
+                worked_units: string | null;
+                worked_unit_cost_cents: number | null;
+                worked_amount_cents: number | null;
+                disposition: string;
+                new_since_last_run: boolean;
+                internal_note: string | null;
+                moved_to_matter_id: number | null;
+                purpose: string | null;
+                version: number;
+              }[];
+              adjustments: {
+                id: number;
+                invoice_line_id: number | null;
+                kind: string;
+                field: string | null;
+                before: unknown;
+                after: unknown;
+                amount_cents: number;
+                reason_code: string;
+                note: string | null;
+                state: string;
+                requested_by: number | null;
+                /** Format: date-time */
+                requested_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/adjustment-reasons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The reason codes adjustments cite (include_inactive=true for disabled ones too) */
+    get: {
+      parameters: {
+        query?: {
+          include_inactive?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                label: string;
+                requires_note: boolean;
+                active: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a reason code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            label: string;
+            /** @default false */
+            requires_note?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              label: string;
+              requires_note: boolean;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/adjustment-reasons/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Enable or disable a reason code */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              label: string;
+              requires_note: boolean;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/prebill-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** When a write-down needs the next approval level */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              write_down_approval_amount: string | null;
+              write_down_approval_percent: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    /** Set the write-down approval thresholds (null turns one off) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            write_down_approval_amount: string | null;
+            write_down_approval_percent: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              write_down_approval_amount: string | null;
+              write_down_approval_percent: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/write-downs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Write-downs over a period by reason, timekeeper, matter or client */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          to: string;
+          by?: 'reason' | 'timekeeper' | 'matter' | 'client';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              /** @enum {string} */
+              by: 'reason' | 'timekeeper' | 'matter' | 'client';
+              total_cents: number;
+              count: number;
+              rows: {
+                key: string;
+                label: string;
+                count: number;
+                amount_cents: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/prebill': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The invoice's internal pre-bill packet as an HTML page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A self-contained HTML page (internal: it shows internal notes). */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/prebill.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The invoice's internal pre-bill packet as a PDF */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A PDF file (internal: it shows internal notes). */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': unknown;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
