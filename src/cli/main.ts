@@ -16,6 +16,7 @@ import { registerPrebill } from './commands/prebill.js';
 import { registerReports } from './commands/reports.js';
 import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
+import { registerUsers } from './commands/users.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
 
 /** Builds the `matterflow` command tree. Each command lives in commands/ and registers itself. */
@@ -56,6 +57,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerEbilling,
   registerPrebill,
   registerReports,
+  registerUsers,
 ];
 
 /** Runs the CLI and returns the exit code. */

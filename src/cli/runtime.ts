@@ -20,6 +20,7 @@ export const EXIT_BY_KIND: Record<ErrorKind, number> = {
   not_found: EXIT_USAGE,
   unauthenticated: EXIT_USAGE,
   forbidden: EXIT_USAGE,
+  rate_limited: EXIT_USAGE,
   unavailable: EXIT_USAGE,
 };
 

@@ -24,6 +24,8 @@ export interface SecurityConfig {
   bodyLimitBytes: number;
   /** Cookies marked Secure and HSTS sent: on when the server is reached over HTTPS. */
   secureCookies: boolean;
+  /** Take the client's IP address from X-Forwarded-For: on behind a reverse proxy only. */
+  trustProxy: boolean;
 }
 
 const MINUTE = 60 * 1000;
@@ -40,6 +42,7 @@ export const DEFAULT_SECURITY: SecurityConfig = {
   rateLimitAnonymousPerMinute: 300,
   bodyLimitBytes: 10 * 1024 * 1024,
   secureCookies: false,
+  trustProxy: false,
 };
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -89,6 +92,7 @@ export function securityFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityC
     bodyLimitBytes:
       positiveInteger(env, 'MATTERFLOW_BODY_LIMIT_BYTES') ?? DEFAULT_SECURITY.bodyLimitBytes,
     secureCookies: env.MATTERFLOW_SECURE_COOKIES === 'true',
+    trustProxy: env.MATTERFLOW_TRUST_PROXY === 'true',
   };
   if (config.sessionIdleMs > config.sessionAbsoluteMs)
     throw new Error(

@@ -8,6 +8,7 @@ import * as contingencyAdjustment from './migrations/2026-11-27T0400-contingency
 import * as ebilling from './migrations/2026-11-27T0600-ebilling.js';
 import * as notifications from './migrations/2026-11-27T0700-notifications.js';
 import * as prebill from './migrations/2026-11-27T1100-prebill.js';
+import * as security from './migrations/2026-11-27T0800-security.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0600-ebilling': ebilling,
   '2026-11-27T0700-notifications': notifications,
   '2026-11-27T1100-prebill': prebill,
+  '2026-11-27T0800-security': security,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

@@ -167,6 +167,13 @@ export interface UserSessionTable {
   expires_at: Timestamp;
 }
 
+export interface SignInFailureTable {
+  id: Id;
+  /** `email:<lower-cased address>` or `ip:<address>`. */
+  key: string;
+  failed_at: Timestamp;
+}
+
 export interface ApiTokenTable {
   id: Id;
   user_id: number;
@@ -486,6 +493,7 @@ export interface DB {
   time_entry: TimeEntryTable;
   expense: ExpenseTable;
   user_session: UserSessionTable;
+  sign_in_failure: SignInFailureTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   guideline_version: GuidelineVersionTable;

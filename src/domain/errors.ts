@@ -3,7 +3,13 @@
  * map the error's kind to a status or exit code in one table.
  */
 export type ErrorKind =
-  'validation' | 'not_found' | 'conflict' | 'unauthenticated' | 'forbidden' | 'unavailable';
+  | 'validation'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable';
 
 /** One problem in a piece of input, located as precisely as the input allows. */
 export interface FieldIssue {

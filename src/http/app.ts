@@ -51,7 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
     ...options.security,
   };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: security.bodyLimitBytes });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: security.bodyLimitBytes,
+    trustProxy: security.trustProxy,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -90,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  registerAccessControl(app, options.ctx);
+  registerAccessControl(app, options.ctx, security);
   await registerRateLimit(app, security);
 
   await app.register(

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../config/context.js';
+import type { SecurityConfig } from '../config/security.js';
 import { AppError } from '../domain/errors.js';
 import type { Action, Actor, Resource } from '../domain/policy.js';
 import { isAllowed } from '../domain/policy.js';
@@ -19,7 +20,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface RoutePolicy {
   action: Action;
   resource: Resource;
-  /** The API-token scope needed; defaults to `read` for GET and `write` otherwise. */
+  /** The API-token scope needed; by default derived from the action (see `requiredScope`). */
   scope?: TokenScope;
 }
 
@@ -42,6 +43,37 @@ const UNAUTHENTICATED = new AppError(
   'Sign in or send an API token.',
 );
 
+/**
+ * The API-token scope a route needs: what it declares, else by its action — importing needs
+ * `import`, exporting `export`, reading `read`, managing users or tokens `admin`, and every other
+ * change `write`. A token with `admin` may do everything its owner's roles allow.
+ */
+export function requiredScope(policy: RoutePolicy): TokenScope {
+  if (policy.scope) return policy.scope;
+  if (policy.action === 'import') return 'import';
+  if (policy.action === 'export') return 'export';
+  if (policy.action === 'read') return 'read';
+  if (policy.resource === 'user' || policy.resource === 'api_token') return 'admin';
+  return 'write';
+}
+
+/** What one API route declared about access, as registered. */
+export interface DeclaredRoute {
+  method: string;
+  /** The route's path as Fastify spells it (`/api/v1/matters/:id`). */
+  url: string;
+  public: boolean;
+  authenticatedOnly: boolean;
+  policy: RoutePolicy | null;
+}
+
+const declaredRoutes = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every /api/v1 route of an app with its declared access (HEAD twins of GET routes left out). */
+export function declaredRoutesOf(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declaredRoutes.get(app) ?? [];
+}
+
 /** The signed-in actor of a request that passed the access hook. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw UNAUTHENTICATED;
@@ -52,14 +84,31 @@ export function actorOf(request: FastifyRequest): Actor {
  * Registers authentication and the policy check for every API route: a route without a
  * declared policy (and not explicitly public) fails at start-up, so none is open by accident.
  */
-export function registerAccessControl(app: FastifyInstance, ctx: AppContext): void {
+export function registerAccessControl(
+  app: FastifyInstance,
+  ctx: AppContext,
+  security: SecurityConfig,
+): void {
   app.decorateRequest('actor', null);
 
+  const declared: DeclaredRoute[] = [];
+  declaredRoutes.set(app, declared);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
     const config = route.config;
     if (!config?.public && !config?.authenticatedOnly && !config?.policy) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access policy`);
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      declared.push({
+        method,
+        url: route.url,
+        public: config.public ?? false,
+        authenticatedOnly: config.authenticatedOnly ?? false,
+        policy: config.policy ?? null,
+      });
     }
   });
 
@@ -78,7 +127,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
       scopes = result.scopes;
     } else {
       const token = request.cookies[SESSION_COOKIE];
-      const actor = token ? await authenticateSession(ctx, token) : null;
+      const actor = token ? await authenticateSession(ctx, security, token) : null;
       if (!token || !actor) throw UNAUTHENTICATED;
       request.actor = actor;
       // A browser attaches the cookie to cross-site requests too; only our own pages can read
@@ -105,7 +154,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
       );
     }
     if (scopes) {
-      const needed = policy.scope ?? (request.method === 'GET' ? 'read' : 'write');
+      const needed = requiredScope(policy);
       if (!scopes.includes(needed) && !scopes.includes('admin')) {
         throw new AppError(
           'forbidden',

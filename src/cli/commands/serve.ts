@@ -5,6 +5,7 @@ import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { buildApp } from '../../http/app.js';
 import { globalOptions, UsageError } from '../runtime.js';
+import { countFirm } from '../../modules/demo/demo.service.js';
 import { loadDemoIfEmpty, printDemoSignIns } from './demo.js';
 import { settingsFor, startWorkerInProcess } from './notifications.js';
 
@@ -56,6 +57,12 @@ export function registerServe(program: Command): void {
       process.stdout.write(`Matterflow is running at ${url}\n`);
       process.stdout.write(`Database: ${describeTarget(target)}\n`);
       if (demo) printDemoSignIns(demo);
+      // No default account outside the demo: the operator creates the first admin.
+      else if ((await countFirm(ctx)).users === 0)
+        process.stdout.write(
+          'No users yet. Create the first admin (the password is asked for):\n' +
+            '  matterflow users create --email you@firm.example --name "Your Name" --role admin\n',
+        );
       const worker = options.worker ? startWorkerInProcess(ctx) : null;
       const shutdown = async () => {
         await worker?.stop();

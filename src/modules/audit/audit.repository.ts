@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Actor } from '../../domain/policy.js';
 import type { DB } from '../../db/schema.js';
+import { visibleMatterIds } from '../matters/matter-access.js';
 
 /** One change to record. `before`/`after` are the entity's values around the change. */
 export interface AuditEventInput {
@@ -244,14 +245,64 @@ function dayAfter(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
 }
 
-/** Up to `limit` events after `afterId` in id (chain) order, narrowed by `filter`. */
+/**
+ * Up to `limit` events after `afterId` in id (chain) order, narrowed by `filter`. With
+ * `wallsFor`, events about a walled matter that actor may not see (the matter, its set-up, its
+ * time entries, expenses, invoices and exceptions) are left out in SQL, so pages and counts
+ * never reveal them.
+ */
 export function listAuditEvents(
   db: Kysely<DB>,
   filter: AuditEventFilter,
   afterId: number | null,
   limit: number,
+  wallsFor: Actor | null = null,
 ) {
   let q = db.selectFrom('audit_event').select(AUDIT_EVENT_COLUMNS).orderBy('id').limit(limit);
+  if (wallsFor !== null) {
+    const hidden = db
+      .selectFrom('matter as hm')
+      .select('hm.id')
+      .where('hm.restricted', '=', true)
+      .where('hm.id', 'not in', visibleMatterIds(db, wallsFor, 'work'));
+    const idsOf = (table: 'time_entry' | 'expense' | 'invoice' | 'guideline_exception') =>
+      db
+        .selectFrom(table)
+        .select(sql<string>`id::text`.as('id'))
+        .where('matter_id', 'in', hidden);
+    q = q.where((eb) =>
+      eb.not(
+        eb.or([
+          eb.and([
+            eb('entity_type', '=', 'matter'),
+            eb(
+              'entity_id',
+              'in',
+              db.selectFrom(hidden.as('h')).select(sql<string>`h.id::text`.as('id')),
+            ),
+          ]),
+          eb.and([
+            eb('entity_type', '=', 'matter_timekeeper'),
+            eb(
+              sql<string>`split_part(entity_id, ':', 1)`,
+              'in',
+              db.selectFrom(hidden.as('h')).select(sql<string>`h.id::text`.as('id')),
+            ),
+          ]),
+          eb.and([
+            eb('entity_type', '=', 'time_entry'),
+            eb('entity_id', 'in', idsOf('time_entry')),
+          ]),
+          eb.and([eb('entity_type', '=', 'expense'), eb('entity_id', 'in', idsOf('expense'))]),
+          eb.and([eb('entity_type', '=', 'invoice'), eb('entity_id', 'in', idsOf('invoice'))]),
+          eb.and([
+            eb('entity_type', '=', 'guideline_exception'),
+            eb('entity_id', 'in', idsOf('guideline_exception')),
+          ]),
+        ]),
+      ),
+    );
+  }
   if (afterId !== null) q = q.where('id', '>', afterId);
   if (filter.entityType !== undefined) q = q.where('entity_type', '=', filter.entityType);
   if (filter.entityId !== undefined) q = q.where('entity_id', '=', filter.entityId);

@@ -6,10 +6,11 @@ import * as repo from './audit.repository.js';
 import type { AuditEventListQuery } from './audit.schemas.js';
 
 /**
- * Lists audit events a page at a time, in chain order. Only admin and legal_ops reach this (the
- * route policy), so no matter-wall filter applies yet.
+ * Lists audit events a page at a time, in chain order. Admins, the firm's custodians of the
+ * trail, see every event; other readers (legal ops) do not see events of walled matters they
+ * are not members of.
  */
-export async function listAuditEvents(ctx: AppContext, _actor: Actor, query: AuditEventListQuery) {
+export async function listAuditEvents(ctx: AppContext, actor: Actor, query: AuditEventListQuery) {
   const rows = await repo.listAuditEvents(
     ctx.db,
     {
@@ -21,6 +22,7 @@ export async function listAuditEvents(ctx: AppContext, _actor: Actor, query: Aud
     },
     decodeCursor(query.cursor),
     query.limit + 1,
+    actor.via === 'system' || actor.roles.includes('admin') ? null : actor,
   );
   return toPage(rows, query.limit);
 }

@@ -154,3 +154,39 @@ export async function revokeApiToken(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Failure times of each key since `since`, newest first, at most `limit` per call. */
+export function recentSignInFailures(
+  db: Kysely<DB>,
+  keys: string[],
+  since: Date,
+  limit: number,
+): Promise<{ key: string; failed_at: Date }[]> {
+  return db
+    .selectFrom('sign_in_failure')
+    .select(['key', 'failed_at'])
+    .where('key', 'in', keys)
+    .where('failed_at', '>', since)
+    .orderBy('failed_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Records one failed sign-in under each key and forgets failures older than `forgetBefore`. */
+export async function recordSignInFailure(
+  db: Kysely<DB>,
+  keys: string[],
+  now: Date,
+  forgetBefore: Date,
+): Promise<void> {
+  await db.deleteFrom('sign_in_failure').where('failed_at', '<', forgetBefore).execute();
+  await db
+    .insertInto('sign_in_failure')
+    .values(keys.map((key) => ({ key, failed_at: now })))
+    .execute();
+}
+
+/** Forgets the failures of one key (after a successful sign-in). */
+export async function clearSignInFailures(db: Kysely<DB>, key: string): Promise<void> {
+  await db.deleteFrom('sign_in_failure').where('key', '=', key).execute();
+}

@@ -24,7 +24,7 @@ function meOf(actor: ReturnType<typeof actorOf>) {
   };
 }
 
-export const authRoutes: RegisterRoutes = async (api, { ctx, secureCookies }) => {
+export const authRoutes: RegisterRoutes = async (api, { ctx, security }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
 
   r.post('/auth/sign-in', {
@@ -36,13 +36,18 @@ export const authRoutes: RegisterRoutes = async (api, { ctx, secureCookies }) =>
       response: { 200: meSchema, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { token, actor } = await service.signIn(ctx, request.body.email, request.body.password);
+      const { token, actor } = await service.signIn(ctx, security, {
+        email: request.body.email,
+        password: request.body.password,
+        ip: request.ip,
+        previousToken: request.cookies[SESSION_COOKIE],
+      });
       void reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',
-        secure: secureCookies,
+        secure: security.secureCookies,
         path: '/',
-        maxAge: Math.floor(service.SESSION_ABSOLUTE_MS / 1000),
+        maxAge: Math.floor(security.sessionAbsoluteMs / 1000),
       });
       return { ...meOf(actor), csrf_token: service.csrfTokenFor(token) };
     },
