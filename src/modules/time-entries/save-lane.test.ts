@@ -11,7 +11,7 @@ import {
   buildUser,
 } from '../../test/factories.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
-import { laneOf } from './save-lane.js';
+import { laneOf, SaveLane } from './save-lane.js';
 import { createTimeEntry } from './time-entries.service.js';
 
 let t: TestDatabase;
@@ -140,5 +140,18 @@ describe('saving entries that arrive together', () => {
       .execute();
     expect(creates).toHaveLength(12 + 4);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('fails the waiting saves when no transaction can begin, instead of retrying forever', async () => {
+    const closed = await openTestDatabase();
+    await closed.close();
+    const lane = new SaveLane<number>(closed.db);
+    const job = {
+      clientId: 1,
+      date: '2026-10-05',
+      write: () => Promise.reject(new Error('never reached')),
+    };
+    const outcomes = await Promise.allSettled([lane.submit(job), lane.submit(job)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 });

@@ -71,8 +71,14 @@ export class SaveLane<T> {
       });
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
-      if (batch.length <= 1) {
-        batch[0]?.reject(error);
+      // The transaction never began (no connection): the saves waiting for it fail with it,
+      // rather than the lane retrying against a database it cannot reach.
+      if (batch.length === 0) {
+        for (const waiting of this.#queue.splice(0)) waiting.reject(error);
+        return;
+      }
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
         return;
       }
       for (const waiting of batch) {
