@@ -16,7 +16,7 @@ import { withFreshPglite, withFreshPostgres } from './bench-databases.js';
 import { loadFirm } from './rules-database.js';
 import { loadBenchGuideline } from './rules-guideline.js';
 import { LOAD_SECONDS, startSaveServer, type SaveLatency } from './save-latency.js';
-import { RULES_BENCH_FIRM, SyntheticFirm } from './synthetic-firm.js';
+import { scaledBenchFirm, SyntheticFirm } from './synthetic-firm.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -58,15 +58,7 @@ async function measure(label: string, database: Database, firm: SyntheticFirm) {
 }
 
 export async function runReleaseBench(): Promise<void> {
-  const scale = Number(process.env.MATTERFLOW_BENCH_SCALE ?? '1');
-  if (!(scale > 0 && scale <= 1)) throw new Error('MATTERFLOW_BENCH_SCALE must be in (0, 1]');
-  const scaled = (n: number) => Math.max(1, Math.round(n * scale));
-  const firm = new SyntheticFirm({
-    ...RULES_BENCH_FIRM,
-    timekeepers: scaled(RULES_BENCH_FIRM.timekeepers),
-    matters: Math.max(RULES_BENCH_FIRM.clients, scaled(RULES_BENCH_FIRM.matters)),
-    entries: scaled(RULES_BENCH_FIRM.entries),
-  });
+  const firm = new SyntheticFirm(scaledBenchFirm());
   const pglite = await withFreshPglite((database) => measure('PGlite', database, firm));
   const serverUrl = process.env.MATTERFLOW_BENCH_DATABASE_URL;
   const postgres = serverUrl

@@ -8,31 +8,17 @@ import { formatTable, type TableRow } from './bench-table.js';
 import { runDatabaseScenarios } from './rules-database.js';
 import { loadBenchGuideline } from './rules-guideline.js';
 import { compareWithJsonRules, measureEngine, sampleEntries, sum } from './rules-in-memory.js';
-import { RULES_BENCH_FIRM, SyntheticFirm, type SyntheticFirmOptions } from './synthetic-firm.js';
+import { scaledBenchFirm, SyntheticFirm } from './synthetic-firm.js';
 import { entryInputsByClient } from './synthetic-work.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The default firm, scaled down by MATTERFLOW_BENCH_SCALE (e.g. 0.1) for a quick look. */
-function firmOptions(): SyntheticFirmOptions {
-  const scale = Number(process.env.MATTERFLOW_BENCH_SCALE ?? '1');
-  if (!(scale > 0 && scale <= 1)) throw new Error('MATTERFLOW_BENCH_SCALE must be in (0, 1]');
-  const scaled = (n: number) => Math.max(1, Math.round(n * scale));
-  const base = RULES_BENCH_FIRM;
-  return {
-    ...base,
-    timekeepers: scaled(base.timekeepers),
-    matters: Math.max(base.clients, scaled(base.matters)),
-    entries: scaled(base.entries),
-  };
-}
-
 /** Size of the json-rules-engine sample; MATTERFLOW_BENCH_BASELINE_SAMPLE overrides it. */
 const BASELINE_SAMPLE = Number(process.env.MATTERFLOW_BENCH_BASELINE_SAMPLE ?? '20000');
 
 export async function runRulesBench(): Promise<void> {
-  const options = firmOptions();
+  const options = scaledBenchFirm();
   const started = performance.now();
   const firm = new SyntheticFirm(options);
   const byClient = entryInputsByClient(firm);

@@ -33,6 +33,20 @@ export const RULES_BENCH_FIRM: SyntheticFirmOptions = {
   month: '2026-03',
 };
 
+/** The benchmark firm, scaled down by MATTERFLOW_BENCH_SCALE (e.g. 0.1) for a quick look. */
+export function scaledBenchFirm(): SyntheticFirmOptions {
+  const scale = Number(process.env.MATTERFLOW_BENCH_SCALE ?? '1');
+  if (!(scale > 0 && scale <= 1)) throw new Error('MATTERFLOW_BENCH_SCALE must be in (0, 1]');
+  const scaled = (n: number) => Math.max(1, Math.round(n * scale));
+  const base = RULES_BENCH_FIRM;
+  return {
+    ...base,
+    timekeepers: scaled(base.timekeepers),
+    matters: Math.max(base.clients, scaled(base.matters)),
+    entries: scaled(base.entries),
+  };
+}
+
 export interface SyntheticClient {
   readonly code: string;
   readonly name: string;
