@@ -14,7 +14,7 @@ import { listMail } from '../../modules/notifications/mail-folder.js';
 import { listOutbox, retryMessage } from '../../modules/notifications/outbox.service.js';
 import { runScheduler } from '../../modules/notifications/scheduler.js';
 import { notificationSettingsOf } from '../../modules/notifications/settings.js';
-import { startNotificationWorker } from '../../modules/notifications/worker.js';
+import { startNotificationWorker, type WorkerOptions } from '../../modules/notifications/worker.js';
 import { globalOptions, printJson, UsageError, withDatabase } from '../runtime.js';
 
 /** Notification settings for a command, with the mail folder under `--data`. */
@@ -71,9 +71,9 @@ export function registerWorker(program: Command): void {
         const leaseMs = positive(options.leaseMs, '--lease-ms', 120_000);
         await withDatabase(global, async (base) => {
           const ctx: AppContext = { ...base, notifications: settings };
-          const channels = createDeliveryChannels(settings);
-          try {
-            if (options.once) {
+          if (options.once) {
+            const channels = createDeliveryChannels(settings);
+            try {
               const scheduled = options.schedule ? await runScheduler(ctx) : null;
               const total = { delivered: 0, failed: 0, parked: 0 };
               for (;;) {
@@ -88,36 +88,44 @@ export function registerWorker(program: Command): void {
                 process.stdout.write(
                   `Delivered ${total.delivered}, failed ${total.failed} (will retry), parked ${total.parked}.\n`,
                 );
-              return;
+            } finally {
+              await channels.close?.();
             }
-            const worker = startNotificationWorker(ctx, channels, {
-              batchSize,
-              idleMs,
-              leaseMs,
-              scheduleEveryMs: options.schedule ? 60_000 : 0,
-              schedule: runScheduler,
-              onError: (error) => process.stderr.write(`worker: ${(error as Error).message}\n`),
-            });
-            process.stdout.write('Matterflow worker running; Ctrl-C stops it.\n');
-            await new Promise<void>((done) => {
-              const stop = () => void worker.stop().then(done);
-              process.once('SIGINT', stop);
-              process.once('SIGTERM', stop);
-            });
-          } finally {
-            await channels.close?.();
+            return;
           }
+          // The same loop `serve` runs in-process.
+          const worker = startWorkerInProcess(ctx, {
+            batchSize,
+            idleMs,
+            leaseMs,
+            scheduleEveryMs: options.schedule ? 60_000 : 0,
+            onError: (error) => process.stderr.write(`worker: ${(error as Error).message}\n`),
+          });
+          process.stdout.write('Matterflow worker running; Ctrl-C stops it.\n');
+          await new Promise<void>((done) => {
+            const stop = () => void worker.stop().then(done);
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
         });
       },
     );
 }
 
-/** Starts delivering notifications inside this process (as `matterflow serve` does). */
-export function startWorkerInProcess(ctx: AppContext): { stop(): Promise<void> } {
+/**
+ * Starts the notification loop inside this process: the scheduler (reminders, escalations,
+ * digests) and the dispatcher over the configured channels. `matterflow serve` and
+ * `matterflow worker` both run it.
+ */
+export function startWorkerInProcess(
+  ctx: AppContext,
+  options: Omit<WorkerOptions, 'schedule'> = {},
+): { stop(): Promise<void> } {
   const channels = createDeliveryChannels(notificationSettingsOf(ctx));
   const worker = startNotificationWorker(ctx, channels, {
     schedule: runScheduler,
     onError: (error) => process.stderr.write(`notifications: ${(error as Error).message}\n`),
+    ...options,
   });
   return {
     stop: async () => {

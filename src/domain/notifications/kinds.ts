@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'deadline_escalation',
   'manager_digest',
   'activity_summary',
+  'timekeeper_question',
+  'question_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -23,6 +25,8 @@ export const IMMEDIATE_KINDS: ReadonlySet<NotificationKind> = new Set([
   'draft_ready',
   'exception_alert',
   'submission_update',
+  'timekeeper_question',
+  'question_answered',
 ]);
 
 export interface InvoiceRef {
@@ -140,6 +144,37 @@ export interface ActivitySummaryPayload {
   items: SummaryItem[];
 }
 
+/** The time entry a question is about, when it was asked on one invoice line. */
+export interface QuestionEntry {
+  externalId: string;
+  workDate: string;
+  hours: string;
+}
+
+export interface TimekeeperQuestionPayload {
+  kind: 'timekeeper_question';
+  questionId: number;
+  invoice: InvoiceRef;
+  matter: MatterRef;
+  entry: QuestionEntry | null;
+  /** The reviewer's question, shown only where narratives are (it may quote them). */
+  question: string;
+  askedBy: string | null;
+}
+
+export interface QuestionAnsweredPayload {
+  kind: 'question_answered';
+  questionId: number;
+  invoice: InvoiceRef;
+  matter: MatterRef;
+  entry: QuestionEntry | null;
+  question: string;
+  answer: string;
+  answeredBy: string | null;
+  /** Questions on the invoice still waiting for an answer after this one. */
+  openQuestions: number;
+}
+
 export type NotificationPayload =
   | DraftReadyPayload
   | ExceptionAlertPayload
@@ -147,4 +182,6 @@ export type NotificationPayload =
   | TimeEntryReminderPayload
   | DeadlineEscalationPayload
   | ManagerDigestPayload
-  | ActivitySummaryPayload;
+  | ActivitySummaryPayload
+  | TimekeeperQuestionPayload
+  | QuestionAnsweredPayload;

@@ -11,6 +11,7 @@ import type {
   MatterRef,
   NotificationKind,
   NotificationPayload,
+  QuestionEntry,
 } from './kinds.js';
 
 export interface RenderOptions {
@@ -60,6 +61,12 @@ function amount(invoice: InvoiceRef): string {
 
 function invoicePath(invoice: { id: number }): string {
   return `/invoices/${invoice.id}`;
+}
+
+function aboutWhat(entry: QuestionEntry | null): string {
+  return entry === null
+    ? 'your work on it'
+    : `entry ${entry.externalId} (${entry.workDate}, ${entry.hours} h)`;
 }
 
 function listInvoices(invoices: readonly DigestInvoice[]): string[] {
@@ -171,6 +178,43 @@ function draftOf(payload: NotificationPayload, detail: boolean): Draft {
                 ...payload.topExceptions.map((e) => `- ${e.ruleId}: ${e.count}`),
               ]
             : []),
+        ],
+      };
+    }
+    case 'timekeeper_question': {
+      const { invoice, matter } = payload;
+      return {
+        subject: `Question for you on invoice ${invoice.number} (${matter.code}): your answer is needed`,
+        nextAction:
+          'Answer the question in My time (correct the entry first if it needs it); the invoice waits for your answer',
+        path: `/time?question=${payload.questionId}`,
+        lines: [
+          `${payload.askedBy ?? 'The reviewer'} sent invoice ${invoice.number} for ${matter.code} ${matter.name} back to you with a question about ${aboutWhat(payload.entry)}.`,
+          detail
+            ? `Question: ${payload.question}`
+            : 'Open the link to read the question and answer it.',
+          'While the question is open you may correct the entry; your answer returns the invoice to review once every question on it is answered.',
+        ],
+      };
+    }
+    case 'question_answered': {
+      const { invoice, matter } = payload;
+      const left = payload.openQuestions;
+      return {
+        subject: `Answered: your question on invoice ${invoice.number} (${matter.code})`,
+        nextAction:
+          left > 0
+            ? `Read the answer; ${left} question${left === 1 ? '' : 's'} on the invoice still wait${left === 1 ? 's' : ''} for an answer`
+            : 'Read the answer and continue the review',
+        path: invoicePath(invoice),
+        lines: [
+          `${payload.answeredBy ?? 'The timekeeper'} answered your question about ${aboutWhat(payload.entry)} on invoice ${invoice.number} for ${matter.code} ${matter.name}.`,
+          ...(detail
+            ? [`Question: ${payload.question}`, `Answer: ${payload.answer}`]
+            : ['Open the link to read the answer.']),
+          left > 0
+            ? `The invoice waits on ${left} more answer${left === 1 ? '' : 's'}.`
+            : `The invoice is now ${invoice.state.replaceAll('_', ' ')}.`,
         ],
       };
     }

@@ -64,7 +64,15 @@ export async function settleExceptionStates(
   if (invoiceIds.length === 0) return states;
   const invoices = await trx
     .selectFrom('invoice')
-    .select(['id', 'state', 'previous_state', 'approval_level', 'owner_role', 'owner_user_id'])
+    .select([
+      'id',
+      'state',
+      'previous_state',
+      'approval_level',
+      'owner_role',
+      'owner_user_id',
+      'urgent',
+    ])
     .where(sql<boolean>`id = any(${[...new Set(invoiceIds)]}::bigint[])`)
     .where('state', 'in', SETTLED_STATES)
     .orderBy('id')
@@ -112,6 +120,8 @@ export async function settleExceptionStates(
         owner_role: move.owner.role,
         owner_user_id: move.owner.userId,
         stage_entered_at: now,
+        // Leaving the stage (or the exception) ends the breach that made it urgent.
+        urgent: false,
         version: sql`version + 1`,
         updated_at: now,
       })
@@ -136,9 +146,14 @@ export async function settleExceptionStates(
         action: 'invoice.transition',
         entityType: 'invoice',
         entityId: id,
-        before: { state, approval_level: invoice.approval_level },
+        before: {
+          state,
+          approval_level: invoice.approval_level,
+          ...(invoice.urgent ? { urgent: true } : {}),
+        },
         after: {
           state: move.to,
+          ...(invoice.urgent ? { urgent: false } : {}),
           approval_level: invoice.approval_level,
           action: move.action,
           trigger,

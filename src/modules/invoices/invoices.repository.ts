@@ -27,6 +27,7 @@ export const INVOICE_COLUMNS = [
   'i.owner_role',
   'i.owner_user_id',
   'i.stage_entered_at',
+  'i.urgent',
   'i.rework_count',
   'i.needs_revaluation',
   'i.last_bill_run_at',

@@ -72,6 +72,9 @@ export const invoiceSchema = z.object({
     .number()
     .int()
     .describe('Whole days since the invoice entered its current stage (its age in exception).'),
+  urgent: z
+    .boolean()
+    .describe('Past its current stage’s SLA and escalated; cleared when it leaves the stage.'),
   rework_count: z.number().int(),
   needs_revaluation: z.boolean(),
   last_bill_run_at: z.date(),

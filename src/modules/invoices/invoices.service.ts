@@ -48,6 +48,7 @@ function toDto(row: Row, now: Date): InvoiceDto {
       0,
       Math.floor((now.getTime() - row.stage_entered_at.getTime()) / DAY_MS),
     ),
+    urgent: row.urgent,
     rework_count: row.rework_count,
     needs_revaluation: row.needs_revaluation,
     last_bill_run_at: row.last_bill_run_at,

@@ -114,6 +114,8 @@ export async function transitionInTransaction(
       owner_role: next.role,
       owner_user_id: next.userId,
       stage_entered_at: now,
+      // Urgent belongs to the stage visit that breached its SLA; the next stage has its own clock.
+      urgent: false,
       // The version check makes the count read above the current one.
       ...(plan.rework ? { rework_count: invoice.rework_count + 1 } : {}),
     },
@@ -140,8 +142,17 @@ export async function transitionInTransaction(
       action: 'invoice.transition',
       entityType: 'invoice',
       entityId: invoiceId,
-      before: { state: from, approval_level: invoice.approval_level },
-      after: { state: plan.nextState, approval_level: plan.approvalLevel, action: plan.action },
+      before: {
+        state: from,
+        approval_level: invoice.approval_level,
+        ...(invoice.urgent ? { urgent: true } : {}),
+      },
+      after: {
+        state: plan.nextState,
+        approval_level: plan.approvalLevel,
+        action: plan.action,
+        ...(invoice.urgent ? { urgent: false } : {}),
+      },
       reason,
     },
     now,

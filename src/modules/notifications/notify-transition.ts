@@ -34,7 +34,13 @@ export async function notifyTransition(
   const facts = await findInvoiceNotice(db, notice.invoiceId);
   if (!facts) return;
   const { invoice, matter } = facts;
-  if (wanted.has('draft_ready') && notice.owner.userId !== null)
+  // An invoice waits on a timekeeper because of questions; each question tells its timekeeper
+  // what to answer (`timekeeper_question`), so a generic "you own this stage" would repeat it.
+  if (
+    wanted.has('draft_ready') &&
+    notice.owner.userId !== null &&
+    invoice.state !== 'waiting_on_timekeeper'
+  )
     await enqueueNotification(db, settings, now, {
       key: `draft_ready:invoice:${invoice.id}:v${notice.version}`,
       recipients: [notice.owner.userId],

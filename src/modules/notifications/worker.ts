@@ -10,12 +10,20 @@ import { dispatchDue, type DispatchOptions } from './dispatcher.js';
 export interface WorkerOptions extends DispatchOptions {
   /** Pause between rounds when nothing was due. */
   idleMs?: number;
-  /** How often the scheduler runs; 0 turns it off. */
+  /** How often the scheduler runs, by the context's clock; 0 turns it off. */
   scheduleEveryMs?: number;
   /** Runs the scheduler once; supplied by the caller so the loop stays free of its imports. */
   schedule?: (ctx: AppContext) => Promise<unknown>;
   /** Where errors of a round are reported; the loop goes on. */
   onError?: (error: unknown) => void;
+  /** Told after each round, with whether the scheduler ran in it and what was delivered. */
+  onRound?: (round: WorkerRound) => void;
+}
+
+export interface WorkerRound {
+  scheduled: boolean;
+  claimed: number;
+  delivered: number;
 }
 
 export interface RunningWorker {
@@ -39,16 +47,20 @@ export function startNotificationWorker(
     while (running) {
       let busy = false;
       try {
-        if (
-          options.schedule &&
+        // The context's clock, not the machine's: a clock set back (or moved by a test) runs the
+        // schedule again rather than waiting for the old time to come round.
+        const now = ctx.now().getTime();
+        const scheduled =
+          options.schedule !== undefined &&
           scheduleEveryMs > 0 &&
-          Date.now() - lastSchedule >= scheduleEveryMs
-        ) {
-          lastSchedule = Date.now();
-          await options.schedule(ctx);
+          (now - lastSchedule >= scheduleEveryMs || now < lastSchedule);
+        if (scheduled) {
+          lastSchedule = now;
+          await options.schedule!(ctx);
         }
         const result = await dispatchDue(ctx, channels, options);
         busy = result.claimed === (options.batchSize ?? 50);
+        options.onRound?.({ scheduled, claimed: result.claimed, delivered: result.delivered });
       } catch (error) {
         options.onError?.(error);
       }

@@ -13,6 +13,8 @@ import type { Actor } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import * as repo from '../invoices/invoices.repository.js';
 import { transitionInTransaction } from '../invoices/transition-invoice.js';
+import { notifyQuestionAnswered, notifyQuestionAsked } from '../notifications/notify-questions.js';
+import { notificationSettingsOf } from '../notifications/settings.js';
 import { actorIdOf } from './prebill-edit.js';
 import * as questionRepo from './questions.repository.js';
 
@@ -87,6 +89,7 @@ export async function askTimekeeper(
       },
       now,
     );
+    await notifyQuestionAsked(trx, notificationSettingsOf(app), now, questionId);
     return questionId;
   });
 }
@@ -194,6 +197,7 @@ export async function answerQuestion(
         now,
         'questions_answered',
       );
+    await notifyQuestionAnswered(trx, notificationSettingsOf(app), now, questionId, open);
   });
   const answered = await questionRepo.findVisibleQuestion(app.db, actor, questionId, false);
   return questionRepo.toQuestionDto(answered!);

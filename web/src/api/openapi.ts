@@ -8703,6 +8703,8 @@ export interface paths {
                 stage_entered_at: string;
                 /** @description Whole days since the invoice entered its current stage (its age in exception). */
                 days_in_stage: number;
+                /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+                urgent: boolean;
                 rework_count: number;
                 needs_revaluation: boolean;
                 /** Format: date-time */
@@ -8842,6 +8844,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9028,6 +9032,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9227,6 +9233,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9414,6 +9422,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -9600,6 +9610,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -11745,6 +11757,8 @@ export interface paths {
               | 'deadline_escalation'
               | 'manager_digest'
               | 'activity_summary'
+              | 'timekeeper_question'
+              | 'question_answered'
             )[];
           };
         };
@@ -13299,6 +13313,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -13484,6 +13500,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -13672,6 +13690,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -13970,6 +13990,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -14420,6 +14442,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
@@ -14608,6 +14632,8 @@ export interface paths {
               stage_entered_at: string;
               /** @description Whole days since the invoice entered its current stage (its age in exception). */
               days_in_stage: number;
+              /** @description Past its current stage’s SLA and escalated; cleared when it leaves the stage. */
+              urgent: boolean;
               rework_count: number;
               needs_revaluation: boolean;
               /** Format: date-time */
