@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerBillRun } from './commands/bill-run.js';
+import { registerCalendar } from './commands/calendar.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEbilling } from './commands/ebilling.js';
@@ -57,6 +58,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerEbilling,
   registerPrebill,
   registerReports,
+  registerCalendar,
   registerUsers,
 ];
 

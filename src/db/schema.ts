@@ -517,6 +517,7 @@ export interface DB {
   ebilling_reason_map: EbillingReasonMapTable;
   prebill_setting: PrebillSettingTable;
   invoice_question: InvoiceQuestionTable;
+  firm_holiday: FirmHolidayTable;
 }
 
 export interface PrebillSettingTable {
@@ -545,4 +546,11 @@ export interface InvoiceQuestionTable {
   version: Version;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+export interface FirmHolidayTable {
+  holiday_date: string;
+  name: string;
+  created_by: number | null;
+  created_at: DefaultTimestamp;
 }

@@ -26,6 +26,7 @@ export const RESOURCES = [
   'invoice_question',
   'adjustment_reason',
   'prebill_setting',
+  'firm_holiday',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -74,6 +75,8 @@ const EXCEPTION_WAIVE: readonly Action[] = ['read', 'update'];
  * move them (`update`; the workflow table decides which moves); timekeepers see none.
  */
 const INVOICE_WORK: readonly Action[] = ['read', 'update'];
+/** The firm calendar: admins and legal ops add and remove holidays (`deactivate`). */
+const HOLIDAY_MANAGE: readonly Action[] = ['read', 'create', 'deactivate'];
 const BILL_RUN: readonly Action[] = ['create'];
 /**
  * Routing tables: `import` adds a version, `update` activates one. The billing side reads them
@@ -140,6 +143,7 @@ export const POLICY: Record<Role, Grants> = {
     ebilling: EBILLING_READ,
     adjustment_reason: PREBILL_CONFIG,
     prebill_setting: PREBILL_CONFIG,
+    firm_holiday: HOLIDAY_MANAGE,
   },
   legal_ops: {
     client: MANAGE,
@@ -166,6 +170,7 @@ export const POLICY: Record<Role, Grants> = {
     invoice_question: READ,
     adjustment_reason: READ,
     prebill_setting: READ,
+    firm_holiday: HOLIDAY_MANAGE,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -189,6 +194,7 @@ export const POLICY: Record<Role, Grants> = {
     invoice_question: QUESTION_ASK,
     adjustment_reason: READ,
     prebill_setting: READ,
+    firm_holiday: READ,
   },
   approver: {
     client: READ,
@@ -210,6 +216,7 @@ export const POLICY: Record<Role, Grants> = {
     invoice_question: QUESTION_ASK,
     adjustment_reason: READ,
     prebill_setting: READ,
+    firm_holiday: READ,
   },
   timekeeper: {
     client: READ,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../config/context.js';
 import type { SecurityConfig } from '../config/security.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { ebillingRoutes } from '../modules/ebilling/ebilling.routes.js';
@@ -58,5 +59,6 @@ export const API_MODULES: RegisterRoutes[] = [
   prebillRoutes,
   questionRoutes,
   writeDownRoutes,
+  calendarRoutes,
   packetRoutes,
 ];

@@ -10,6 +10,7 @@ import type { DB } from '../../db/schema.js';
 import { isoWeek, latestOccurrence } from '../../domain/notifications/firm-time.js';
 import type { DigestInvoice, ManagerDigestPayload } from '../../domain/notifications/kinds.js';
 import { enqueueNotification } from './enqueue.js';
+import { businessCalendarOf } from '../calendar/calendar.service.js';
 import { stageDeadline } from './schedule-escalations.js';
 
 const LISTED = 20;
@@ -25,9 +26,11 @@ function agingBucket(days: number): string {
 /** Queues the digest of the current period to each manager who has not had it; returns how many. */
 export async function queueManagerDigests(
   db: Kysely<DB>,
-  settings: NotificationSettings,
+  firmSettings: NotificationSettings,
   now: Date,
 ): Promise<number> {
+  // Past-SLA counts use the firm calendar as stored now.
+  const settings = { ...firmSettings, calendar: await businessCalendarOf(db, firmSettings) };
   const weekly = settings.digestFrequency === 'weekly';
   const occurrence = latestOccurrence(
     now,

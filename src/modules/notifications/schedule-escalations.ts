@@ -1,6 +1,6 @@
 /**
  * `deadline_escalation`: an invoice that has sat in a stage past the stage's SLA (business days
- * on the firm's calendar, or hours) escalates once per stage visit to the next role in its
+ * on the firm's calendar, `firm_holiday` and MATTERFLOW_HOLIDAYS, or hours) escalates once per stage visit to the next role in its
  * routing chain, and is marked urgent, with an audit event. The breach row (invoice, time the
  * stage was entered) is the record and the lock: two schedulers escalate it once.
  */
@@ -14,6 +14,7 @@ import {
   type InvoiceState,
 } from '../../domain/workflow/index.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { businessCalendarOf } from '../calendar/calendar.service.js';
 import { resolveStageOwners, type StageOwners } from '../routing/resolve-stage-owners.js';
 import { enqueueNotification } from './enqueue.js';
 import { findInvoiceNotice } from './facts.repository.js';
@@ -59,9 +60,11 @@ function escalationTarget(
 /** Escalates every invoice now past its stage deadline and not yet escalated; returns how many. */
 export async function escalateOverdueInvoices(
   db: Kysely<DB>,
-  settings: NotificationSettings,
+  firmSettings: NotificationSettings,
   now: Date,
 ): Promise<number> {
+  // Business days skip the firm's holidays as stored now (and those of MATTERFLOW_HOLIDAYS).
+  const settings = { ...firmSettings, calendar: await businessCalendarOf(db, firmSettings) };
   const candidates = await db
     .selectFrom('invoice as i')
     .select(['i.id', 'i.state', 'i.stage_entered_at'])
