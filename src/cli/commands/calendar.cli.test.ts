@@ -43,5 +43,5 @@ describe('matterflow calendar holidays', () => {
 
     const audit = await cli('--json', 'audit', 'verify');
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
-  });
+  }, 180_000);
 });

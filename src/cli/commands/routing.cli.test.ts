@@ -54,5 +54,5 @@ describe('matterflow routing', () => {
 
     expect((await cli('routing', 'resolve', '--matter', 'NONE', '--amount', '1')).code).toBe(2);
     expect((await cli('routing', 'resolve', '--matter', 'NONE', '--amount', 'abc')).code).toBe(2);
-  });
+  }, 180_000);
 });
