@@ -17,6 +17,7 @@ import { registerPrebill } from './commands/prebill.js';
 import { registerReports } from './commands/reports.js';
 import { registerRouting } from './commands/routing.js';
 import { registerServe } from './commands/serve.js';
+import { registerSettings } from './commands/settings.js';
 import { registerUsers } from './commands/users.js';
 import { EXIT_USAGE, reportError, UsageError } from './runtime.js';
 
@@ -60,6 +61,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerReports,
   registerCalendar,
   registerUsers,
+  registerSettings,
 ];
 
 /** Runs the CLI and returns the exit code. */

@@ -518,6 +518,17 @@ export interface DB {
   prebill_setting: PrebillSettingTable;
   invoice_question: InvoiceQuestionTable;
   firm_holiday: FirmHolidayTable;
+  field_visibility: FieldVisibilityTable;
+}
+
+/** Per role: may it see rates and money amounts of work, and write-down reasons. */
+export interface FieldVisibilityTable {
+  role: string;
+  rates: boolean;
+  reasons: boolean;
+  version: Version;
+  updated_by: number | null;
+  updated_at: DefaultTimestamp;
 }
 
 export interface PrebillSettingTable {

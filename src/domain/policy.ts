@@ -27,6 +27,7 @@ export const RESOURCES = [
   'adjustment_reason',
   'prebill_setting',
   'firm_holiday',
+  'field_visibility',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -144,6 +145,8 @@ export const POLICY: Record<Role, Grants> = {
     adjustment_reason: PREBILL_CONFIG,
     prebill_setting: PREBILL_CONFIG,
     firm_holiday: HOLIDAY_MANAGE,
+    // Which roles see rates and write-down reasons (docs/security.md): admins only.
+    field_visibility: ['read', 'update'],
   },
   legal_ops: {
     client: MANAGE,

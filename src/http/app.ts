@@ -15,6 +15,7 @@ import type { SecurityConfig } from '../config/security.js';
 import { DEFAULT_SECURITY } from '../config/security.js';
 import { registerAccessControl, SESSION_COOKIE } from './auth.js';
 import { handleError } from './errors.js';
+import { registerFieldRules } from './mask-responses.js';
 import { API_MODULES } from './modules.js';
 import { landingPage } from './landing-page.js';
 import { isWebAppPage, registerWebApp, sendWebApp, WEB_ROOT } from './web-app.js';
@@ -95,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   registerAccessControl(app, options.ctx, security);
+  registerFieldRules(app, options.ctx);
   await registerRateLimit(app, security);
 
   await app.register(

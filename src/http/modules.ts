@@ -6,6 +6,7 @@ import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { clientRoutes } from '../modules/clients/clients.routes.js';
 import { ebillingRoutes } from '../modules/ebilling/ebilling.routes.js';
+import { fieldVisibilityRoutes } from '../modules/field-visibility/field-visibility.routes.js';
 import { exceptionRoutes } from '../modules/compliance/exceptions.routes.js';
 import { ledesRoutes } from '../modules/ledes/ledes.routes.js';
 import { expenseRoutes } from '../modules/expenses/expenses.routes.js';
@@ -61,4 +62,5 @@ export const API_MODULES: RegisterRoutes[] = [
   writeDownRoutes,
   calendarRoutes,
   packetRoutes,
+  fieldVisibilityRoutes,
 ];

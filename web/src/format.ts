@@ -11,6 +11,14 @@ export function money(cents: number | null | undefined, currency = 'USD'): strin
   return `${negative ? '−' : ''}${symbol}${text}`;
 }
 
+/**
+ * Formats a money field that the API nulls only when the user's roles may not see rates and
+ * amounts (field-level rules, docs/security.md): null shows as "hidden".
+ */
+export function moneyOrHidden(cents: number | null | undefined, currency = 'USD'): string {
+  return cents === null || cents === undefined ? 'hidden' : money(cents, currency);
+}
+
 /** Turns snake_case API words into plain words: "ready_for_approval" → "Ready for approval". */
 export function words(text: string | null | undefined): string {
   if (!text) return '—';

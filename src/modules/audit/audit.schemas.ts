@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 
@@ -15,9 +16,9 @@ export const auditEventSchema = z.object({
   action: z.string(),
   entity_type: z.string(),
   entity_id: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  reason: z.string().nullable(),
+  before: guarded(['rates', 'reasons'], z.unknown()),
+  after: guarded(['rates', 'reasons'], z.unknown()),
+  reason: guarded('reasons', z.string().nullable()),
   prev_hash: z.string().nullable(),
   hash: z.string(),
 });

@@ -1,5 +1,6 @@
 /** How findings travel in API responses of the services that check work at save time. */
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { conflict, type AppError } from '../../domain/errors.js';
 import { RULE_OWNERS, SEVERITIES } from '../../domain/guidelines/index.js';
 import type { ScanFinding } from './scan-finding.js';
@@ -17,15 +18,18 @@ export const workFindingSchema = z.object({
   message: z.string(),
   guideline_id: z.string().nullable(),
   guideline_version: z.number().int().nullable(),
-  correction: z
-    .object({
-      field: z.string(),
-      from: z.number().optional(),
-      to: z.number().optional(),
-      factor: z.string().optional(),
-    })
-    .nullable()
-    .describe('What an adjust rule would change (hours in hundredths, money in cents).'),
+  correction: guarded(
+    'rates',
+    z
+      .object({
+        field: z.string(),
+        from: z.number().optional(),
+        to: z.number().optional(),
+        factor: z.string().optional(),
+      })
+      .nullable()
+      .describe('What an adjust rule would change (hours in hundredths, money in cents).'),
+  ),
   exception_id: z.number().int().nullable(),
   state: z.enum(['open', 'waived']).nullable(),
 });

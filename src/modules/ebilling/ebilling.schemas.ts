@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 
 export const idParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 
@@ -111,7 +112,7 @@ export const rejectionReportSchema = z.object({
       description: z.string().nullable(),
       rejected: z.number().int(),
       reduced: z.number().int(),
-      reduced_by_cents: z.number().int(),
+      reduced_by_cents: guarded('rates', z.number().int()),
       invoices: z.array(z.string()),
       rule_kinds: z.array(z.string()),
       preventable: z.boolean().nullable(),

@@ -9,6 +9,7 @@ import { AppError, conflict } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { visibleMatterIds } from '../matters/matter-access.js';
+import { requireVisible } from '../field-visibility/field-visibility.service.js';
 import * as repo from './ebilling.repository.js';
 import { visibleInvoiceId } from './ebilling.service.js';
 import { checkReadiness, type ReadinessProblem } from './readiness.js';
@@ -49,6 +50,7 @@ export async function exportInvoiceLedes(
   key: { id?: number; number?: string },
 ): Promise<LedesExport> {
   const invoiceId = await visibleInvoiceId(ctx, actor, key);
+  await requireVisible(ctx.db, actor, 'rates', 'a LEDES file is made of them');
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const invoice = await repo.findLedesInvoice(trx, invoiceId);

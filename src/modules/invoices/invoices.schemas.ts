@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { INVOICE_STATES } from '../../domain/workflow/index.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
+
+/** Money in cents, hidden from roles that may not see rates and amounts. */
+const money = guarded('rates', z.number().int());
+const moneyOrNull = guarded('rates', z.number().int().nullable());
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const period = z.string().regex(PERIOD, 'must be a month as YYYY-MM');
@@ -43,11 +48,11 @@ export const billRunReportSchema = z.object({
       matter_code: z.string(),
       client_code: z.string(),
       state: z.string(),
-      total_cents: z.number().int(),
+      total_cents: money,
       outcome: z.enum(['created', 'refreshed', 'unchanged']),
       lines_added: z.number().int(),
       needs_revaluation: z.boolean(),
-      cap: capSchema.nullable(),
+      cap: guarded('rates', capSchema.nullable()),
     }),
   ),
 });
@@ -78,12 +83,12 @@ export const invoiceSchema = z.object({
   rework_count: z.number().int(),
   needs_revaluation: z.boolean(),
   last_bill_run_at: z.date(),
-  outcome_amount_cents: z.number().int().nullable(),
-  worked_fees_cents: z.number().int(),
-  fees_cents: z.number().int(),
-  expenses_cents: z.number().int(),
-  adjustments_cents: z.number().int(),
-  total_cents: z.number().int(),
+  outcome_amount_cents: moneyOrNull,
+  worked_fees_cents: money,
+  fees_cents: money,
+  expenses_cents: money,
+  adjustments_cents: money,
+  total_cents: money,
   version: z.number().int(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -103,12 +108,12 @@ export const invoiceLineSchema = z.object({
   expense_code: z.string().nullable(),
   description: z.string(),
   units: z.string(),
-  unit_cost_cents: z.number().int(),
-  adjustment_cents: z.number().int(),
-  amount_cents: z.number().int(),
+  unit_cost_cents: money,
+  adjustment_cents: money,
+  amount_cents: money,
   worked_units: z.string().nullable(),
-  worked_unit_cost_cents: z.number().int().nullable(),
-  worked_amount_cents: z.number().int().nullable(),
+  worked_unit_cost_cents: moneyOrNull,
+  worked_amount_cents: moneyOrNull,
   disposition: z.string(),
   new_since_last_run: z.boolean(),
   internal_note: z.string().nullable(),
@@ -122,11 +127,11 @@ export const invoiceAdjustmentSchema = z.object({
   invoice_line_id: z.number().int().nullable(),
   kind: z.string(),
   field: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  amount_cents: z.number().int(),
-  reason_code: z.string(),
-  note: z.string().nullable(),
+  before: guarded('rates', z.unknown()),
+  after: guarded('rates', z.unknown()),
+  amount_cents: money,
+  reason_code: guarded('reasons', z.string()),
+  note: guarded('reasons', z.string().nullable().describe('The note given with the reason.')),
   state: z.string(),
   requested_by: z.number().int().nullable(),
   requested_at: z.date(),
@@ -181,9 +186,9 @@ export const invoiceHistorySchema = z.object({
       occurred_at: z.date(),
       actor: z.string(),
       action: z.string(),
-      before: z.unknown(),
-      after: z.unknown(),
-      reason: z.string().nullable(),
+      before: guarded(['rates', 'reasons'], z.unknown()),
+      after: guarded(['rates', 'reasons'], z.unknown()),
+      reason: guarded('reasons', z.string().nullable()),
     }),
   ),
   stage_events: z.array(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { CLASSIFICATIONS } from '../../domain/roles.js';
 import { codeField, moneyField, versionField } from '../../http/fields.js';
 
@@ -9,7 +10,10 @@ export const matterTimekeeperSchema = z.object({
   first_name: z.string(),
   last_name: z.string(),
   classification: z.enum(CLASSIFICATIONS),
-  approved_rate: z.string().nullable().describe('The rate the client approved, if any.'),
+  approved_rate: guarded(
+    'rates',
+    z.string().nullable().describe('The rate the client approved, if any.'),
+  ),
   version: z.number().int(),
   created_at: z.date(),
   updated_at: z.date(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { FEE_ARRANGEMENTS, MATTER_STATUSES } from '../../domain/roles.js';
 import {
   booleanQueryField,
@@ -22,7 +23,7 @@ export const matterSchema = z.object({
   jurisdiction: z.string().nullable(),
   office: z.string().nullable(),
   fee_arrangement: z.enum(FEE_ARRANGEMENTS),
-  fee_amount: z.string().nullable(),
+  fee_amount: guarded('rates', z.string().nullable()),
   currency: z.string().describe("The client's currency, in which the matter is billed."),
   responsible_attorney_id: z.number().int(),
   responsible_attorney: z.string().describe('Timekeeper code.'),

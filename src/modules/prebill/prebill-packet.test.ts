@@ -13,28 +13,13 @@ import { openTestDatabase } from '../../test/database.js';
 import { buildUser, signIn } from '../../test/factories.js';
 import { billedDraft, caller } from '../../test/invoice-drafts.js';
 import { runBillRun } from '../invoices/bill-run.js';
+import { pdfText } from '../../test/pdf-text.js';
 
 let t: TestDatabase;
 let app: FastifyInstance;
 let coordinator: string;
 let call: ReturnType<typeof caller>;
 let draft: Awaited<ReturnType<typeof billedDraft>>;
-
-/** The text a PDF's uncompressed content streams show (hex strings in TJ/Tj operators). */
-function pdfText(bytes: Buffer): string {
-  const source = bytes.toString('latin1');
-  const shown: string[] = [];
-  for (const match of source.matchAll(
-    /\[((?:<[0-9a-fA-F]*>|[-\d.\s])*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g,
-  )) {
-    const hex =
-      match[1] === undefined
-        ? [match[2]!]
-        : [...match[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1]!);
-    shown.push(hex.map((h) => Buffer.from(h, 'hex').toString('latin1')).join(''));
-  }
-  return shown.join('\n');
-}
 
 const NARRATIVE = 'Draft <b>motion</b> to compel & "reply"';
 const NOTE = 'Partner says <script>alert(1)</script> write off if the client objects';

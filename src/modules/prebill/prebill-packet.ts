@@ -6,9 +6,12 @@
  * rendered as HTML (`renderPrebillHtml`) or PDF (`renderPrebillPdf`).
  */
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { AppContext } from '../../config/context.js';
 import { notFound } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
+import { guarded, maskFields } from '../../http/field-rules.js';
+import { visibilityOf } from '../field-visibility/field-visibility.service.js';
 import * as repo from '../invoices/invoices.repository.js';
 import { WRITE_DOWN_KINDS } from './prebill.repository.js';
 
@@ -79,7 +82,8 @@ export interface Prebill {
     field: string | null;
     line_number: number | null;
     amount_cents: number;
-    reason: string;
+    /** Null when the actor may not see write-down reasons. */
+    reason: string | null;
     note: string | null;
     state: string;
     requested_by: string | null;
@@ -89,11 +93,65 @@ export interface Prebill {
   other_lines: PrebillLine[];
 }
 
+const money = guarded('rates', z.number().nullable());
+const reason = guarded('reasons', z.string().nullable());
+const lineRules = z.object({
+  unit_cost_cents: money,
+  amount_cents: money,
+  worked_amount_cents: money,
+});
+const subtotalRules = { worked_cents: money, billed_cents: money };
+
+/**
+ * The packet's fields under field-level rules (docs/security.md): money is null for roles that
+ * may not see rates and amounts, reasons and their notes for roles that may not see reasons.
+ * Only the guarded paths are listed; `maskFields` leaves every other field as it is.
+ */
+export const prebillFieldRules = z.object({
+  fee_amount_cents: money,
+  totals: z.object({
+    worked_fees_cents: money,
+    fees_cents: money,
+    expenses_cents: money,
+    adjustments_cents: money,
+    total_cents: money,
+    write_downs_cents: money,
+    pending_write_downs_cents: money,
+  }),
+  budget: z.object({
+    budget_cents: money,
+    billed_before_cents: money,
+    with_this_invoice_cents: money,
+    remaining_cents: money,
+    used_basis_points: money,
+  }),
+  adjustments: z.array(z.object({ amount_cents: money, reason, note: reason })),
+  groups: z.array(
+    z.object({
+      ...subtotalRules,
+      tasks: z.array(z.object({ ...subtotalRules, lines: z.array(lineRules) })),
+    }),
+  ),
+  other_lines: z.array(lineRules),
+});
+
 /** Exceptions listed in the packet, most severe and oldest first. */
 export const TOP_EXCEPTIONS = 10;
 
-/** Loads the packet of an invoice the actor may see, by id or number; 404 otherwise. */
+/**
+ * Loads the packet of an invoice the actor may see, by id or number (404 otherwise), with the
+ * fields the actor's roles may not see set to null.
+ */
 export async function loadPrebill(
+  app: AppContext,
+  actor: Actor,
+  key: { id?: number; number?: string },
+): Promise<Prebill> {
+  const packet = await loadWholePrebill(app, actor, key);
+  return maskFields(prebillFieldRules, packet, await visibilityOf(app.db, actor));
+}
+
+async function loadWholePrebill(
   app: AppContext,
   actor: Actor,
   key: { id?: number; number?: string },

@@ -78,7 +78,7 @@ export function renderPrebillHtml(p: Prebill): string {
       : `<table><tr><th>Kind</th><th>Line</th><th>Field</th><th>Amount</th><th>Reason</th><th>State</th><th>By</th><th>Note</th></tr>${p.adjustments
           .map(
             (a) =>
-              `<tr><td>${e(a.kind)}</td><td>${e(a.line_number)}</td><td>${e(a.field)}</td><td class="num">${money(a.amount_cents)}</td><td>${e(a.reason)}</td><td>${e(a.state)}</td><td>${e(a.requested_by)}</td><td>${e(a.note)}</td></tr>`,
+              `<tr><td>${e(a.kind)}</td><td>${e(a.line_number)}</td><td>${e(a.field)}</td><td class="num">${money(a.amount_cents)}</td><td>${e(a.reason ?? 'hidden')}</td><td>${e(a.state)}</td><td>${e(a.requested_by)}</td><td>${e(a.note)}</td></tr>`,
           )
           .join('')}</table>`;
   const b = p.budget;

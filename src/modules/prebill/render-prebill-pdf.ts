@@ -161,7 +161,7 @@ export function renderPrebillPdf(p: Prebill): Promise<Buffer> {
             a.line_number === null ? '' : String(a.line_number),
             a.field ?? '',
             money(a.amount_cents),
-            a.reason,
+            a.reason ?? 'hidden',
             a.state,
             a.note ?? '',
           ].map(latin1),

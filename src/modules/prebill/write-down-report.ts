@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../config/context.js';
 import { validationError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
+import { requireVisible } from '../field-visibility/field-visibility.service.js';
 import { visibleMatterIds } from '../matters/matter-access.js';
 import { WRITE_DOWN_KINDS } from './prebill.repository.js';
 
@@ -42,6 +43,14 @@ export async function writeDownReport(
     issues.push({ field: 'to', message: 'must not be before from' });
   if (issues.length > 0)
     throw validationError('REPORT_PERIOD_INVALID', 'The report period is not valid.', issues);
+  // Grouped by reason, every row's key is a reason: nothing to mask row by row, so refuse.
+  if (input.by === 'reason')
+    await requireVisible(
+      app.db,
+      actor,
+      'reasons',
+      'group the report by timekeeper, matter or client instead',
+    );
 
   const group = {
     reason: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { REPORT_GROUPS } from './write-down-report.js';
 
 export const adjustBodySchema = z.object({
@@ -64,14 +65,14 @@ export const reportSchema = z.object({
   from: z.string(),
   to: z.string(),
   by: z.enum(REPORT_GROUPS),
-  total_cents: z.number().int(),
+  total_cents: guarded('rates', z.number().int()),
   count: z.number().int(),
   rows: z.array(
     z.object({
       key: z.string(),
       label: z.string(),
       count: z.number().int(),
-      amount_cents: z.number().int(),
+      amount_cents: guarded('rates', z.number().int()),
     }),
   ),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import {
   booleanQueryField,
   codeField,
@@ -18,7 +19,7 @@ export const rateSchema = z.object({
   matter_id: z.number().int().nullable(),
   matter_code: z.string().nullable(),
   scope: z.enum(['default', 'client', 'matter']),
-  rate: z.string().describe('Hourly rate as a decimal string.'),
+  rate: guarded('rates', z.string().describe('Hourly rate as a decimal string.')),
   currency: z.string(),
   effective_from: z.string(),
   effective_to: z.string().nullable(),
@@ -78,7 +79,7 @@ export const rateLookupSchema = z.object({
   timekeeper_code: z.string(),
   matter_code: z.string(),
   date: z.string(),
-  rate: z.string(),
+  rate: guarded('rates', z.string()),
   currency: z.string(),
   scope: z.enum(['matter', 'client', 'default', 'standard']),
   rate_id: z

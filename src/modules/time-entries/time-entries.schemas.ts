@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE } from '../../domain/codes.js';
 import { WORK_STATUSES } from '../../domain/roles.js';
 import {
@@ -27,8 +28,11 @@ export const timeEntrySchema = z.object({
   billable: z.boolean(),
   status: z.enum(WORK_STATUSES),
   released_at: z.date().nullable(),
-  rate: z.string().nullable().describe('Set when the entry is valued for billing.'),
-  amount: z.string().nullable(),
+  rate: guarded(
+    'rates',
+    z.string().nullable().describe('Set when the entry is valued for billing.'),
+  ),
+  amount: guarded('rates', z.string().nullable()),
   active: z.boolean(),
   version: z.number().int(),
   created_at: z.date(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guarded } from '../../http/field-rules.js';
 import { CLASSIFICATIONS } from '../../domain/roles.js';
 import {
   booleanQueryField,
@@ -16,7 +17,13 @@ export const timekeeperSchema = z.object({
   last_name: z.string(),
   classification: z.enum(CLASSIFICATIONS),
   email: z.string().nullable(),
-  standard_rate: z.string().nullable().describe('Hourly rate used when no rate card row applies.'),
+  standard_rate: guarded(
+    'rates',
+    z
+      .string()
+      .nullable()
+      .describe('Hourly rate used when no rate card row applies; null when none.'),
+  ),
   currency: z.string(),
   practice_group: z.string().nullable(),
   active: z.boolean(),

@@ -1298,6 +1298,7 @@ export interface paths {
                 office: string | null;
                 /** @enum {string} */
                 fee_arrangement: 'hourly' | 'flat' | 'contingency' | 'capped';
+                /** @description Null when your roles may not see rates and amounts. */
                 fee_amount: string | null;
                 /** @description The client's currency, in which the matter is billed. */
                 currency: string;
@@ -1462,6 +1463,7 @@ export interface paths {
               office: string | null;
               /** @enum {string} */
               fee_arrangement: 'hourly' | 'flat' | 'contingency' | 'capped';
+              /** @description Null when your roles may not see rates and amounts. */
               fee_amount: string | null;
               /** @description The client's currency, in which the matter is billed. */
               currency: string;
@@ -1599,6 +1601,7 @@ export interface paths {
               office: string | null;
               /** @enum {string} */
               fee_arrangement: 'hourly' | 'flat' | 'contingency' | 'capped';
+              /** @description Null when your roles may not see rates and amounts. */
               fee_amount: string | null;
               /** @description The client's currency, in which the matter is billed. */
               currency: string;
@@ -1757,6 +1760,7 @@ export interface paths {
               office: string | null;
               /** @enum {string} */
               fee_arrangement: 'hourly' | 'flat' | 'contingency' | 'capped';
+              /** @description Null when your roles may not see rates and amounts. */
               fee_amount: string | null;
               /** @description The client's currency, in which the matter is billed. */
               currency: string;
@@ -1898,6 +1902,7 @@ export interface paths {
               office: string | null;
               /** @enum {string} */
               fee_arrangement: 'hourly' | 'flat' | 'contingency' | 'capped';
+              /** @description Null when your roles may not see rates and amounts. */
               fee_amount: string | null;
               /** @description The client's currency, in which the matter is billed. */
               currency: string;
@@ -2360,8 +2365,9 @@ export interface paths {
                 /** @enum {string} */
                 status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
                 released_at: string | null;
-                /** @description Set when the entry is valued for billing. */
-                rate: string | null;
+                /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+                rate: (string | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
                 amount: string | null;
                 active: boolean;
                 version: number;
@@ -2495,8 +2501,9 @@ export interface paths {
               /** @enum {string} */
               status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
               released_at: string | null;
-              /** @description Set when the entry is valued for billing. */
-              rate: string | null;
+              /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+              rate: (string | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
               amount: string | null;
               active: boolean;
               version: number;
@@ -2525,13 +2532,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -2653,8 +2662,9 @@ export interface paths {
               /** @enum {string} */
               status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
               released_at: string | null;
-              /** @description Set when the entry is valued for billing. */
-              rate: string | null;
+              /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+              rate: (string | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
               amount: string | null;
               active: boolean;
               version: number;
@@ -2787,8 +2797,9 @@ export interface paths {
               /** @enum {string} */
               status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
               released_at: string | null;
-              /** @description Set when the entry is valued for billing. */
-              rate: string | null;
+              /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+              rate: (string | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
               amount: string | null;
               active: boolean;
               version: number;
@@ -2817,13 +2828,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -2949,8 +2962,9 @@ export interface paths {
               /** @enum {string} */
               status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
               released_at: string | null;
-              /** @description Set when the entry is valued for billing. */
-              rate: string | null;
+              /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+              rate: (string | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
               amount: string | null;
               active: boolean;
               version: number;
@@ -3084,8 +3098,9 @@ export interface paths {
               /** @enum {string} */
               status: 'draft' | 'released' | 'billed' | 'written_off' | 'held';
               released_at: string | null;
-              /** @description Set when the entry is valued for billing. */
-              rate: string | null;
+              /** @description Set when the entry is valued for billing. Null when your roles may not see rates and amounts. */
+              rate: (string | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
               amount: string | null;
               active: boolean;
               version: number;
@@ -3114,13 +3129,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -3242,8 +3259,8 @@ export interface paths {
                 matter_code: string | null;
                 /** @enum {string} */
                 scope: 'default' | 'client' | 'matter';
-                /** @description Hourly rate as a decimal string. */
-                rate: string;
+                /** @description Hourly rate as a decimal string. Null when your roles may not see rates and amounts. */
+                rate: string | null;
                 currency: string;
                 effective_from: string;
                 effective_to: string | null;
@@ -3369,8 +3386,8 @@ export interface paths {
               matter_code: string | null;
               /** @enum {string} */
               scope: 'default' | 'client' | 'matter';
-              /** @description Hourly rate as a decimal string. */
-              rate: string;
+              /** @description Hourly rate as a decimal string. Null when your roles may not see rates and amounts. */
+              rate: string | null;
               currency: string;
               effective_from: string;
               effective_to: string | null;
@@ -3491,8 +3508,8 @@ export interface paths {
               matter_code: string | null;
               /** @enum {string} */
               scope: 'default' | 'client' | 'matter';
-              /** @description Hourly rate as a decimal string. */
-              rate: string;
+              /** @description Hourly rate as a decimal string. Null when your roles may not see rates and amounts. */
+              rate: string | null;
               currency: string;
               effective_from: string;
               effective_to: string | null;
@@ -3618,8 +3635,8 @@ export interface paths {
               matter_code: string | null;
               /** @enum {string} */
               scope: 'default' | 'client' | 'matter';
-              /** @description Hourly rate as a decimal string. */
-              rate: string;
+              /** @description Hourly rate as a decimal string. Null when your roles may not see rates and amounts. */
+              rate: string | null;
               currency: string;
               effective_from: string;
               effective_to: string | null;
@@ -3744,8 +3761,8 @@ export interface paths {
               matter_code: string | null;
               /** @enum {string} */
               scope: 'default' | 'client' | 'matter';
-              /** @description Hourly rate as a decimal string. */
-              rate: string;
+              /** @description Hourly rate as a decimal string. Null when your roles may not see rates and amounts. */
+              rate: string | null;
               currency: string;
               effective_from: string;
               effective_to: string | null;
@@ -3865,7 +3882,8 @@ export interface paths {
               timekeeper_code: string;
               matter_code: string;
               date: string;
-              rate: string;
+              /** @description Null when your roles may not see rates and amounts. */
+              rate: string | null;
               currency: string;
               /** @enum {string} */
               scope: 'matter' | 'client' | 'default' | 'standard';
@@ -4711,8 +4729,8 @@ export interface paths {
                 /** @enum {string} */
                 classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
                 email: string | null;
-                /** @description Hourly rate used when no rate card row applies. */
-                standard_rate: string | null;
+                /** @description Hourly rate used when no rate card row applies; null when none. Null when your roles may not see rates and amounts. */
+                standard_rate: (string | null) | null;
                 currency: string;
                 practice_group: string | null;
                 active: boolean;
@@ -4833,8 +4851,8 @@ export interface paths {
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
               email: string | null;
-              /** @description Hourly rate used when no rate card row applies. */
-              standard_rate: string | null;
+              /** @description Hourly rate used when no rate card row applies; null when none. Null when your roles may not see rates and amounts. */
+              standard_rate: (string | null) | null;
               currency: string;
               practice_group: string | null;
               active: boolean;
@@ -4952,8 +4970,8 @@ export interface paths {
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
               email: string | null;
-              /** @description Hourly rate used when no rate card row applies. */
-              standard_rate: string | null;
+              /** @description Hourly rate used when no rate card row applies; null when none. Null when your roles may not see rates and amounts. */
+              standard_rate: (string | null) | null;
               currency: string;
               practice_group: string | null;
               active: boolean;
@@ -5078,8 +5096,8 @@ export interface paths {
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
               email: string | null;
-              /** @description Hourly rate used when no rate card row applies. */
-              standard_rate: string | null;
+              /** @description Hourly rate used when no rate card row applies; null when none. Null when your roles may not see rates and amounts. */
+              standard_rate: (string | null) | null;
               currency: string;
               practice_group: string | null;
               active: boolean;
@@ -5201,8 +5219,8 @@ export interface paths {
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
               email: string | null;
-              /** @description Hourly rate used when no rate card row applies. */
-              standard_rate: string | null;
+              /** @description Hourly rate used when no rate card row applies; null when none. Null when your roles may not see rates and amounts. */
+              standard_rate: (string | null) | null;
               currency: string;
               practice_group: string | null;
               active: boolean;
@@ -5503,13 +5521,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -5791,13 +5811,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -6084,13 +6106,15 @@ export interface paths {
                 message: string;
                 guideline_id: string | null;
                 guideline_version: number | null;
-                /** @description What an adjust rule would change (hours in hundredths, money in cents). */
-                correction: {
-                  field: string;
-                  from?: number;
-                  to?: number;
-                  factor?: string;
-                } | null;
+                /** @description What an adjust rule would change (hours in hundredths, money in cents). Null when your roles may not see rates and amounts. */
+                correction:
+                  | ({
+                      field: string;
+                      from?: number;
+                      to?: number;
+                      factor?: string;
+                    } | null)
+                  | null;
                 exception_id: number | null;
                 state: ('open' | 'waived') | null;
               }[];
@@ -6204,8 +6228,8 @@ export interface paths {
                 last_name: string;
                 /** @enum {string} */
                 classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
-                /** @description The rate the client approved, if any. */
-                approved_rate: string | null;
+                /** @description The rate the client approved, if any. Null when your roles may not see rates and amounts. */
+                approved_rate: (string | null) | null;
                 version: number;
                 /** Format: date-time */
                 created_at: string;
@@ -6333,8 +6357,8 @@ export interface paths {
               last_name: string;
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
-              /** @description The rate the client approved, if any. */
-              approved_rate: string | null;
+              /** @description The rate the client approved, if any. Null when your roles may not see rates and amounts. */
+              approved_rate: (string | null) | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -6357,8 +6381,8 @@ export interface paths {
               last_name: string;
               /** @enum {string} */
               classification: 'PT' | 'OC' | 'AS' | 'PL' | 'LA' | 'OT';
-              /** @description The rate the client approved, if any. */
-              approved_rate: string | null;
+              /** @description The rate the client approved, if any. Null when your roles may not see rates and amounts. */
+              approved_rate: (string | null) | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -8300,8 +8324,11 @@ export interface paths {
                 action: string;
                 entity_type: string;
                 entity_id: string | null;
-                before: unknown;
-                after: unknown;
+                /** @description Null when your roles may not see rates and amounts or write-down reasons. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts or write-down reasons. */
+                after: unknown | null;
+                /** @description Null when your roles may not see write-down reasons. */
                 reason: string | null;
                 prev_hash: string | null;
                 hash: string;
@@ -8551,18 +8578,22 @@ export interface paths {
                 matter_code: string;
                 client_code: string;
                 state: string;
-                total_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                total_cents: number | null;
                 /** @enum {string} */
                 outcome: 'created' | 'refreshed' | 'unchanged';
                 lines_added: number;
                 needs_revaluation: boolean;
-                cap: {
-                  cap_cents: number;
-                  billed_before_cents: number;
-                  invoice_fees_cents: number;
-                  adjustment_cents: number;
-                  remaining_cents: number;
-                } | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                cap:
+                  | ({
+                      cap_cents: number;
+                      billed_before_cents: number;
+                      invoice_fees_cents: number;
+                      adjustment_cents: number;
+                      remaining_cents: number;
+                    } | null)
+                  | null;
               }[];
             };
           };
@@ -8709,12 +8740,18 @@ export interface paths {
                 needs_revaluation: boolean;
                 /** Format: date-time */
                 last_bill_run_at: string;
-                outcome_amount_cents: number | null;
-                worked_fees_cents: number;
-                fees_cents: number;
-                expenses_cents: number;
-                adjustments_cents: number;
-                total_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                outcome_amount_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_fees_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                fees_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                expenses_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustments_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                total_cents: number | null;
                 version: number;
                 /** Format: date-time */
                 created_at: string;
@@ -8850,12 +8887,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -8874,12 +8917,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -8892,11 +8940,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -9038,12 +9091,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9062,12 +9121,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -9080,11 +9144,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -9239,12 +9308,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9263,12 +9338,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -9281,11 +9361,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -9428,12 +9513,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9452,12 +9543,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -9470,11 +9566,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -9616,12 +9717,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9640,12 +9747,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -9658,11 +9770,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -9776,8 +9893,11 @@ export interface paths {
                 occurred_at: string;
                 actor: string;
                 action: string;
-                before: unknown;
-                after: unknown;
+                /** @description Null when your roles may not see rates and amounts or write-down reasons. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts or write-down reasons. */
+                after: unknown | null;
+                /** @description Null when your roles may not see write-down reasons. */
                 reason: string | null;
               }[];
               stage_events: {
@@ -12798,7 +12918,8 @@ export interface paths {
                 description: string | null;
                 rejected: number;
                 reduced: number;
-                reduced_by_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                reduced_by_cents: number | null;
                 invoices: string[];
                 rule_kinds: string[];
                 preventable: boolean | null;
@@ -13319,12 +13440,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -13343,12 +13470,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -13361,11 +13493,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -13506,12 +13643,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -13530,12 +13673,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -13548,11 +13696,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -13696,12 +13849,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -13720,12 +13879,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -13738,11 +13902,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -13996,12 +14165,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14020,12 +14195,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -14038,11 +14218,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -14448,12 +14633,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14472,12 +14663,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -14490,11 +14686,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -14638,12 +14839,18 @@ export interface paths {
               needs_revaluation: boolean;
               /** Format: date-time */
               last_bill_run_at: string;
-              outcome_amount_cents: number | null;
-              worked_fees_cents: number;
-              fees_cents: number;
-              expenses_cents: number;
-              adjustments_cents: number;
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              outcome_amount_cents: (number | null) | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              worked_fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              fees_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              expenses_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14662,12 +14869,17 @@ export interface paths {
                 expense_code: string | null;
                 description: string;
                 units: string;
-                unit_cost_cents: number;
-                adjustment_cents: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                unit_cost_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                adjustment_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
                 worked_units: string | null;
-                worked_unit_cost_cents: number | null;
-                worked_amount_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_unit_cost_cents: (number | null) | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                worked_amount_cents: (number | null) | null;
                 disposition: string;
                 new_since_last_run: boolean;
                 internal_note: string | null;
@@ -14680,11 +14892,16 @@ export interface paths {
                 invoice_line_id: number | null;
                 kind: string;
                 field: string | null;
-                before: unknown;
-                after: unknown;
-                amount_cents: number;
-                reason_code: string;
-                note: string | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                before: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                after: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
+                /** @description Null when your roles may not see write-down reasons. */
+                reason_code: string | null;
+                /** @description The note given with the reason. Null when your roles may not see write-down reasons. */
+                note: (string | null) | null;
                 state: string;
                 requested_by: number | null;
                 /** Format: date-time */
@@ -15327,13 +15544,15 @@ export interface paths {
               to: string;
               /** @enum {string} */
               by: 'reason' | 'timekeeper' | 'matter' | 'client';
-              total_cents: number;
+              /** @description Null when your roles may not see rates and amounts. */
+              total_cents: number | null;
               count: number;
               rows: {
                 key: string;
                 label: string;
                 count: number;
-                amount_cents: number;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_cents: number | null;
               }[];
             };
           };
@@ -15937,6 +16156,240 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/field-visibility': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per role: whether it sees rates and amounts, and write-down reasons */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {string} */
+                role: 'admin' | 'legal_ops' | 'billing_coordinator' | 'approver' | 'timekeeper';
+                /** @description Sees rates and money amounts of work (entries, expenses, rates, invoices). */
+                rates: boolean;
+                /** @description Sees write-down and adjustment reasons (codes and notes). */
+                reasons: boolean;
+                version: number;
+                /** Format: date-time */
+                updated_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/field-visibility/{role}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change what one role sees (stale version → 409); the change is audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          role: 'admin' | 'legal_ops' | 'billing_coordinator' | 'approver' | 'timekeeper';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            rates?: boolean;
+            reasons?: boolean;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              role: 'admin' | 'legal_ops' | 'billing_coordinator' | 'approver' | 'timekeeper';
+              /** @description Sees rates and money amounts of work (entries, expenses, rates, invoices). */
+              rates: boolean;
+              /** @description Sees write-down and adjustment reasons (codes and notes). */
+              reasons: boolean;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;

@@ -5,7 +5,7 @@ import { api, unwrap } from '../api/client';
 import type { paths } from '../api/openapi';
 import { Empty, ErrorMessage, Loading } from '../components/states';
 import { useUserNames } from '../components/users';
-import { age, isoDate, money, words } from '../format';
+import { age, isoDate, moneyOrHidden, words } from '../format';
 import { useMe } from '../session';
 import { INVOICE_STATES, SLA_WORDS, slaState } from '../workflow';
 
@@ -181,7 +181,7 @@ function InvoiceTable() {
                 <td>
                   <span className={`sla sla-${sla}`}>{SLA_WORDS[sla]}</span>
                 </td>
-                <td className="num">{money(invoice.total_cents, invoice.currency)}</td>
+                <td className="num">{moneyOrHidden(invoice.total_cents, invoice.currency)}</td>
               </tr>
             ))}
           </tbody>

@@ -5,7 +5,7 @@ import { api, unwrap } from '../api/client';
 import type { paths } from '../api/openapi';
 import { Empty, ErrorMessage, Loading } from '../components/states';
 import { useUserNames } from '../components/users';
-import { age, money, when, words } from '../format';
+import { age, moneyOrHidden, when, words } from '../format';
 import { useMe } from '../session';
 import { movesFor, SLA_WORDS, slaState, type InvoiceState } from '../workflow';
 
@@ -71,23 +71,23 @@ export default function InvoicePage() {
         </div>
         <div>
           <dt>Fees (worked)</dt>
-          <dd>{money(inv.worked_fees_cents, inv.currency)}</dd>
+          <dd>{moneyOrHidden(inv.worked_fees_cents, inv.currency)}</dd>
         </div>
         <div>
           <dt>Fees (billed)</dt>
-          <dd>{money(inv.fees_cents, inv.currency)}</dd>
+          <dd>{moneyOrHidden(inv.fees_cents, inv.currency)}</dd>
         </div>
         <div>
           <dt>Expenses</dt>
-          <dd>{money(inv.expenses_cents, inv.currency)}</dd>
+          <dd>{moneyOrHidden(inv.expenses_cents, inv.currency)}</dd>
         </div>
         <div>
           <dt>Adjustments</dt>
-          <dd>{money(inv.adjustments_cents, inv.currency)}</dd>
+          <dd>{moneyOrHidden(inv.adjustments_cents, inv.currency)}</dd>
         </div>
         <div>
           <dt>Total</dt>
-          <dd className="total">{money(inv.total_cents, inv.currency)}</dd>
+          <dd className="total">{moneyOrHidden(inv.total_cents, inv.currency)}</dd>
         </div>
       </dl>
       <Moves invoice={inv} />
@@ -272,8 +272,10 @@ function Lines(props: { invoice: Invoice }) {
                 {group}
               </th>
               <td className="num">
-                {money(
-                  lines.reduce((sum, l) => sum + l.amount_cents, 0),
+                {moneyOrHidden(
+                  lines.some((l) => l.amount_cents === null)
+                    ? null
+                    : lines.reduce((sum, l) => sum + (l.amount_cents ?? 0), 0),
                   invoice.currency,
                 )}
               </td>
@@ -285,11 +287,13 @@ function Lines(props: { invoice: Invoice }) {
                 <td className="narrative">{line.description}</td>
                 <td>{line.activity_code ?? line.expense_code ?? '—'}</td>
                 <td className="num">{line.units}</td>
-                <td className="num">{money(line.unit_cost_cents, invoice.currency)}</td>
+                <td className="num">{moneyOrHidden(line.unit_cost_cents, invoice.currency)}</td>
                 <td className="num">
-                  {line.adjustment_cents ? money(line.adjustment_cents, invoice.currency) : ''}
+                  {line.adjustment_cents === 0
+                    ? ''
+                    : moneyOrHidden(line.adjustment_cents, invoice.currency)}
                 </td>
-                <td className="num">{money(line.amount_cents, invoice.currency)}</td>
+                <td className="num">{moneyOrHidden(line.amount_cents, invoice.currency)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { Empty, ErrorMessage, Loading } from '../components/states';
-import { age, money } from '../format';
+import { age, moneyOrHidden } from '../format';
 import { useMe } from '../session';
 import { SLA_WORDS, slaState } from '../workflow';
 
@@ -59,7 +59,7 @@ export default function ReviewQueuePage() {
                   <td>
                     <span className={`sla sla-${sla}`}>{SLA_WORDS[sla]}</span>
                   </td>
-                  <td className="num">{money(invoice.total_cents, invoice.currency)}</td>
+                  <td className="num">{moneyOrHidden(invoice.total_cents, invoice.currency)}</td>
                 </tr>
               );
             })}
