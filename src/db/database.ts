@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-driver.js';
+import { PreparingClient } from './preparing-client.js';
 import type { DB } from './schema.js';
 import { TYPE_PARSERS } from './type-parsers.js';
 
@@ -43,6 +44,8 @@ function openPostgres(target: { url: string; poolSize?: number }): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: target.url,
     max: target.poolSize ?? 10,
+    // Statements are parsed and planned once per connection, not on every execution.
+    Client: PreparingClient,
     types: {
       getTypeParser: ((oid: number, format?: string) => {
         const parser = TYPE_PARSERS[oid];

@@ -15,7 +15,7 @@ import {
 } from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
 import { evaluateWork } from './evaluate-work.js';
-import { syncExceptions } from './exception-sync.js';
+import { syncExceptions, type SyncScope } from './exception-sync.js';
 import { findLiveExceptions } from './exceptions.repository.js';
 import { OwnerDirectory, ownerTimekeepers } from './owners.js';
 import {
@@ -89,7 +89,19 @@ export async function checkTimeEntry(
   );
   const selfRow = rows.find((row) => row.id === entry.id && isUnbilled(row));
   const context = await loadEntryContext(trx, entry.client_id, self, rows, selfRow);
-  return judgeAndSync(trx, actor, now, rules, neighbourhood(context, rows, places, selfRow), self);
+  const live = {
+    entryIds: new Set(rows.map((row) => row.id)),
+    rows: rows.flatMap((row) => row.live_exceptions),
+  };
+  return judgeAndSync(
+    trx,
+    actor,
+    now,
+    rules,
+    neighbourhood(context, rows, places, selfRow),
+    self,
+    live,
+  );
 }
 
 /** Which rules judge which loaded entries at save time: the entry all, neighbours some. */
@@ -261,6 +273,7 @@ async function judgeAndSync(
   rules: ClientRules,
   batch: Neighbourhood,
   self: WorkRef,
+  live?: SyncScope['live'],
 ): Promise<ScanFinding[]> {
   const findings: ScanFinding[] = [];
   for (const part of batch.parts)
@@ -293,6 +306,7 @@ async function judgeAndSync(
     matterOf,
     unevaluatedKinds: NOT_JUDGED_AT_SAVE,
     evaluatedKinds: batch.kinds,
+    ...(live === undefined ? {} : { live }),
   });
   const own = findings.filter((f) => f.entity === self.entity && f.entityDbId === self.id);
   for (const finding of own)

@@ -32,6 +32,11 @@ export interface SyncScope {
   evaluatedKinds?: ReadonlyMap<string, ReadonlySet<string>>;
   /** What ran the check, recorded on the stage event of an invoice it moves in or out of exception. */
   trigger?: ExceptionTrigger;
+  /**
+   * Live exceptions the caller has already read, complete for the time entries in `entryIds`;
+   * those of other judged items are read here.
+   */
+  live?: { entryIds: ReadonlySet<number>; rows: readonly repo.LiveExceptionRow[] };
 }
 
 /** The exception now standing for a finding. */
@@ -65,7 +70,7 @@ export async function syncExceptions(
     (ref.entity === 'time_entry' ? entryIds : expenseIds).push(ref.id);
   }
   const live = new Map<string, repo.LiveExceptionRow>();
-  for (const row of await repo.findLiveExceptions(db, entryIds, expenseIds))
+  for (const row of await liveExceptionsOf(db, entryIds, expenseIds, scope.live))
     live.set(row.fingerprint, row);
 
   const exceptions = new Map<string, SyncedException>();
@@ -182,4 +187,21 @@ function changed(row: repo.LiveExceptionRow, values: ExceptionValues): boolean {
     row.guideline_version_id !== (values.guideline_version_id ?? null) ||
     correction !== values.correction
   );
+}
+
+/** The live exceptions of the judged items: those already read, and the rest from the database. */
+async function liveExceptionsOf(
+  db: Kysely<DB>,
+  entryIds: readonly number[],
+  expenseIds: readonly number[],
+  known: SyncScope['live'],
+): Promise<repo.LiveExceptionRow[]> {
+  if (known === undefined) return repo.findLiveExceptions(db, entryIds, expenseIds);
+  const judged = new Set(entryIds);
+  const unread = entryIds.filter((id) => !known.entryIds.has(id));
+  const read = known.rows.filter(
+    (row) => row.time_entry_id !== null && judged.has(row.time_entry_id),
+  );
+  if (unread.length === 0 && expenseIds.length === 0) return read;
+  return [...read, ...(await repo.findLiveExceptions(db, unread, expenseIds))];
 }

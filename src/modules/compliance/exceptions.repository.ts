@@ -21,7 +21,7 @@ export interface LiveExceptionRow {
   expense_id: number | null;
 }
 
-const LIVE_COLUMNS = [
+export const LIVE_COLUMNS = [
   'id',
   'time_entry_id',
   'expense_id',

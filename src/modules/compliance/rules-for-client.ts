@@ -98,7 +98,7 @@ const perTransaction = new WeakMap<Kysely<DB>, Map<number, ClientRules>>();
  * From now on, this transaction reads each client's active rules once and reuses them: for a
  * transaction that saves many entries and activates no guideline.
  */
-export function readRulesOncePer(trx: Kysely<DB>): void {
+function readRulesOncePer(trx: Kysely<DB>): void {
   if (!perTransaction.has(trx)) perTransaction.set(trx, new Map());
 }
 
@@ -113,7 +113,31 @@ export async function loadClientRules(db: Kysely<DB>, clientId: number): Promise
 }
 
 async function readClientRules(db: Kysely<DB>, clientId: number): Promise<ClientRules> {
-  const rows = await findActiveVersions(db, clientId);
+  return rulesOfVersions(db, await findActiveVersions(db, clientId));
+}
+
+/**
+ * Remembers, for the rest of the transaction, the rules of each client from active versions
+ * already read (firm-wide ones and the clients' own), so `loadClientRules` reads nothing more.
+ */
+export async function primeClientRules(
+  trx: Kysely<DB>,
+  clientIds: readonly number[],
+  versions: readonly ActiveVersionRow[],
+): Promise<void> {
+  readRulesOncePer(trx);
+  const memo = perTransaction.get(trx)!;
+  for (const clientId of new Set(clientIds)) {
+    const applying = versions.filter((v) => v.client_id === null || v.client_id === clientId);
+    memo.set(clientId, await rulesOfVersions(trx, applying));
+  }
+}
+
+/** The rules of a client's active firm-wide and own versions (compiled once per pair). */
+async function rulesOfVersions(
+  db: Kysely<DB>,
+  rows: readonly ActiveVersionRow[],
+): Promise<ClientRules> {
   const firmRow = rows.find((row) => row.client_id === null) ?? null;
   const clientRow = rows.find((row) => row.client_id !== null) ?? null;
   if (firmRow === null && clientRow === null) return NO_RULES;

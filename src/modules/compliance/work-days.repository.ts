@@ -12,6 +12,11 @@ import {
   type WorkEntryRow,
   type WorkExpenseRow,
 } from './work.repository.js';
+import type { ActiveVersionRow } from './active-guidelines.repository.js';
+import { LIVE_COLUMNS, type LiveExceptionRow } from './exceptions.repository.js';
+
+/** `json_build_object` arguments giving a live exception the shape `findLiveExceptions` reads. */
+const LIVE_JSON_FIELDS = LIVE_COLUMNS.map((column) => `'${column}', ge.${column}`).join(', ');
 
 /** Namespace of the advisory locks that order save-time checks of one client's day. */
 const CLIENT_DAY_LOCK = 7261002;
@@ -46,25 +51,59 @@ export async function lockClientDayPairs(
   db: Kysely<DB>,
   days: readonly { clientId: number; date: string }[],
 ): Promise<void> {
-  // Outside a transaction a lock ends with its statement: nothing is remembered as held.
-  const mine = held.get(db) ?? new Set<string>();
-  if (db.isTransaction && !held.has(db)) held.set(db, mine);
+  const keys = keysToLock(db, days);
+  if (keys.length === 0) return;
+  await sql`select 1 from (${lockStatement(keys)}) locked`.execute(db);
+  markHeld(db, keys);
+}
+
+/**
+ * Locks the days as `lockClientDayPairs` does and, in the same statement, reads the active
+ * guideline versions (firm-wide and of the given clients) that will judge the work on them:
+ * the first round trip of a save-time batch does both.
+ */
+export async function lockClientDaysReadingVersions(
+  db: Kysely<DB>,
+  days: readonly { clientId: number; date: string }[],
+  clientIds: readonly number[],
+): Promise<ActiveVersionRow[]> {
+  const keys = keysToLock(db, days);
+  // The lock count is one row whatever the versions, so the locks are taken even when no
+  // version applies.
+  const { rows } = await sql<ActiveVersionRow | { id: null }>`
+    select v.id, v.guideline_key, v.client_id, v.version, v.effective_from
+    from (${lockStatement(keys)}) locked
+    left join guideline_version v on v.status = 'active'
+      and (v.client_id is null or v.client_id = any(${[...clientIds]}::bigint[]))`.execute(db);
+  markHeld(db, keys);
+  return rows.filter((row): row is ActiveVersionRow => row.id !== null);
+}
+
+/** The days not yet held by this transaction, as lock keys in the one global order. */
+function keysToLock(db: Kysely<DB>, days: readonly { clientId: number; date: string }[]): string[] {
+  const mine = held.get(db);
   const wanted = new Map<string, { clientId: number; date: string }>();
   for (const day of days) {
     const key = dayKey(day.clientId, day.date);
-    if (!mine.has(key)) wanted.set(key, day);
+    if (!mine?.has(key)) wanted.set(key, day);
   }
-  if (wanted.size === 0) return;
-  const keys = [...wanted.values()]
+  return [...wanted.values()]
     .sort((a, b) => a.clientId - b.clientId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
     .map((day) => dayKey(day.clientId, day.date));
-  // The ordered subquery hands the keys to the lock function one by one, in this order.
-  await sql`
-    select pg_advisory_xact_lock(${CLIENT_DAY_LOCK}, hashtext(k))
-    from (select k from unnest(${keys}::text[]) with ordinality as u(k, n) order by n) ordered`.execute(
-    db,
-  );
-  if (db.isTransaction) for (const key of keys) mine.add(key);
+}
+
+/** One row: the ordered subquery hands the keys to the lock function one by one, in order. */
+function lockStatement(keys: readonly string[]) {
+  return sql`select count(pg_advisory_xact_lock(${CLIENT_DAY_LOCK}, hashtext(k))) as locked
+    from (select k from unnest(${[...keys]}::text[]) with ordinality as u(k, n) order by n) ordered`;
+}
+
+/** Outside a transaction a lock ends with its statement: nothing is remembered as held. */
+function markHeld(db: Kysely<DB>, keys: readonly string[]): void {
+  if (!db.isTransaction) return;
+  let mine = held.get(db);
+  if (mine === undefined) held.set(db, (mine = new Set()));
+  for (const key of keys) mine.add(key);
 }
 
 export function findEntry(db: Kysely<DB>, id: number) {
@@ -101,9 +140,14 @@ export function findExpense(db: Kysely<DB>, id: number) {
     .executeTakeFirst();
 }
 
+/** A counted entry of a day, with its open and waived exceptions. */
+export type DayEntryRow = WorkEntryRow & { live_exceptions: LiveExceptionRow[] };
+
 /**
  * Counted entries of one client on `dates`: those of the listed timekeepers (on any of the
- * client's matters) and those on the listed matters. Each OR branch matches one index.
+ * client's matters) and those on the listed matters, each with its live exceptions (read in
+ * the same statement, so the check that judges the day needs no second round trip for them).
+ * Each OR branch matches one index.
  */
 export function findEntriesOfDays(
   db: Kysely<DB>,
@@ -111,8 +155,14 @@ export function findEntriesOfDays(
   dates: readonly string[],
   timekeeperIds: readonly number[],
   matterIds: readonly number[],
-): Promise<WorkEntryRow[]> {
+): Promise<DayEntryRow[]> {
   return selectEntries(db)
+    .select(
+      sql<LiveExceptionRow[]>`(
+        select coalesce(json_agg(json_build_object(${sql.raw(LIVE_JSON_FIELDS)}) order by ge.id), '[]')
+        from guideline_exception ge
+        where ge.time_entry_id = te.id and ge.state in ('open', 'waived'))`.as('live_exceptions'),
+    )
     .where(sql<boolean>`te.work_date = any(${[...dates]}::date[])`)
     .where((eb) =>
       eb.or([

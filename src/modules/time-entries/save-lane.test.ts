@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import type { TestDatabase } from '../../test/database.js';
-import { openTestDatabase } from '../../test/database.js';
+import { onPostgresServer, openTestDatabase } from '../../test/database.js';
 import {
   buildActiveGuideline,
   buildClient,
@@ -11,11 +12,13 @@ import {
   buildUser,
 } from '../../test/factories.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
+import { lockClientDayPairs } from '../compliance/work-days.repository.js';
 import { laneOf, SaveLane } from './save-lane.js';
 import { createTimeEntry } from './time-entries.service.js';
 
 let t: TestDatabase;
 let actor: Actor;
+let clientId: number;
 
 // Saves are called side by side, as a server calls them for requests arriving together (the
 // HTTP path to the service is covered by the time-entry API tests).
@@ -30,6 +33,7 @@ beforeAll(async () => {
     via: 'session',
   };
   const client = await buildClient(t.db, { client_code: 'LANE' });
+  clientId = client.id;
   await buildActiveGuideline(
     t.db,
     `
@@ -153,5 +157,44 @@ describe('saving entries that arrive together', () => {
     };
     const outcomes = await Promise.allSettled([lane.submit(job), lane.submit(job)]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+/** Whether some transaction is waiting for an advisory lock (a client-day held elsewhere). */
+const waitingForLock = async () =>
+  (
+    await sql<{ n: number }>`
+      select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(
+      t.db,
+    )
+  ).rows[0]!.n > 0;
+
+describe.skipIf(!onPostgresServer)('saves on a server database', () => {
+  it('writes a save on another day while a save waits on a day someone else holds', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // Another transaction (a long recheck, say) holds 7 October of the lane's client.
+    const holder = t.db.transaction().execute(async (trx) => {
+      await lockClientDayPairs(trx, [{ clientId, date: '2026-10-07' }]);
+      holding();
+      await released;
+    });
+    await held;
+    let waitingDone = false;
+    const waiting = create('CONC-7', 'Review production set for privilege', '2026-10-07').then(
+      (outcome) => ((waitingDone = true), outcome),
+    );
+    // Once that save is waiting for the day's lock, its batch is written and closed.
+    while (!(await waitingForLock())) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The save on 8 October does not queue behind the one stuck on 7 October.
+    const other = await create('CONC-8', 'Prepare deposition outline for the CFO', '2026-10-08');
+    expect(other.status).toBe(201);
+    expect(waitingDone).toBe(false);
+    release();
+    await holder;
+    expect((await waiting).status).toBe(201);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 });

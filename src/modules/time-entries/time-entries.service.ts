@@ -11,7 +11,6 @@ import type { WorkStatus } from '../../domain/roles.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { checkTimeEntry } from '../compliance/check-work.js';
-import { readRulesOncePer } from '../compliance/rules-for-client.js';
 import { blockingFindings, releaseBlocked, toFindingDto } from '../compliance/findings.schemas.js';
 import { followInvoicedEntry } from '../prebill/invoiced-entry.js';
 import { resolveWorkMatter, resolveWorkTimekeeper } from '../shared/work-references.js';
@@ -98,7 +97,6 @@ export async function createTimeEntry(
     clientId: matter.client_id,
     date: input.work_date,
     write: async (trx) => {
-      readRulesOncePer(trx);
       const row = await repo.insertTimeEntry(trx, values);
       const findings = await checkTimeEntry(trx, actor, row.id, now, undefined, {
         ...row,
