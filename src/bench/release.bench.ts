@@ -4,7 +4,8 @@
  * firm (1,000 timekeepers, 10,000 matters, a month of 300,000 entries, the 20-rule guideline
  * active) is loaded first, so every save is judged with real neighbours. Measured: the
  * entry-create endpoint at 200 requests/s (the save-time latency target) and at 1,000
- * requests/s (month-end), on PGlite and, with MATTERFLOW_BENCH_DATABASE_URL, PostgreSQL.
+ * requests/s (month-end), on PGlite and, with MATTERFLOW_BENCH_DATABASE_URL, PostgreSQL
+ * (MATTERFLOW_BENCH_DATABASES=pglite|postgres picks one).
  */
 import type { AppContext } from '../config/context.js';
 import type { Database } from '../db/database.js';
@@ -59,11 +60,16 @@ async function measure(label: string, database: Database, firm: SyntheticFirm) {
 
 export async function runReleaseBench(): Promise<void> {
   const firm = new SyntheticFirm(scaledBenchFirm());
-  const pglite = await withFreshPglite((database) => measure('PGlite', database, firm));
+  const only = process.env.MATTERFLOW_BENCH_DATABASES;
+  const pglite =
+    only === undefined || only === 'pglite'
+      ? await withFreshPglite((database) => measure('PGlite', database, firm))
+      : [];
   const serverUrl = process.env.MATTERFLOW_BENCH_DATABASE_URL;
-  const postgres = serverUrl
-    ? await withFreshPostgres(serverUrl, 10, (database) => measure('PostgreSQL', database, firm))
-    : null;
+  const postgres =
+    serverUrl && (only === undefined || only === 'postgres')
+      ? await withFreshPostgres(serverUrl, 10, (database) => measure('PostgreSQL', database, firm))
+      : null;
   if (postgres === null) out('PostgreSQL skipped: set MATTERFLOW_BENCH_DATABASE_URL');
   const cell = (r: SaveLatency | undefined) =>
     r === undefined

@@ -51,7 +51,7 @@ describe('matterflow guidelines', () => {
     const out = join(dir, 'out.yaml');
     expect((await cli('guidelines', 'export', '*', '--out', out)).code).toBe(0);
     expect(await readFile(out, 'utf8')).toBe(FIRM);
-  });
+  }, 180_000);
 
   it('tries a draft in the sandbox: a report (exit 0), an invalid draft (exit 1), bad usage (exit 2)', async () => {
     const draft = join(dir, 'draft.yaml');

@@ -34,5 +34,5 @@ describe('matterflow demo', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('already has 1 client(s)');
     expect(refused.stdout).toBe('');
-  });
+  }, 180_000);
 });

@@ -43,7 +43,7 @@ describe('matterflow import and export', () => {
     expect((await readFile(out, 'utf8')).split('\n')[0]).toBe(
       'client_code,name,currency,ebilling_format,ebilling_client_id,law_firm_id',
     );
-  });
+  }, 180_000);
 
   it('exits 2 for an unknown kind, an unreadable file and a bad header', async () => {
     const unknown = await cli('import', 'invoices', 'x.csv');

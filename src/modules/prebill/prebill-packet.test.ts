@@ -212,5 +212,5 @@ describe('matterflow prebill', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
