@@ -3,6 +3,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBillRun } from './commands/bill-run.js';
 import { registerCalendar } from './commands/calendar.js';
 import { registerCheck } from './commands/check.js';
+import { registerClients } from './commands/clients.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEbilling } from './commands/ebilling.js';
 import { registerExport } from './commands/export.js';
@@ -60,6 +61,7 @@ const EXTRA_COMMANDS: ((program: Command) => void)[] = [
   registerPrebill,
   registerReports,
   registerCalendar,
+  registerClients,
   registerUsers,
   registerSettings,
 ];

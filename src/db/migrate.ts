@@ -11,6 +11,7 @@ import * as prebill from './migrations/2026-11-27T1100-prebill.js';
 import * as security from './migrations/2026-11-27T0800-security.js';
 import * as firmHolidays from './migrations/2026-11-27T1400-firm-holidays.js';
 import * as fieldVisibility from './migrations/2026-11-27T1200-field-visibility.js';
+import * as ebillingProfile from './migrations/2026-11-27T1300-ebilling-profile.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T0800-security': security,
   '2026-11-27T1400-firm-holidays': firmHolidays,
   '2026-11-27T1200-field-visibility': fieldVisibility,
+  '2026-11-27T1300-ebilling-profile': ebillingProfile,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

@@ -28,6 +28,12 @@ export interface ClientTable {
   tax_rate: string | null;
   tax_type: string | null;
   ebilling_portal: string | null;
+  billing_address_1: string | null;
+  billing_address_2: string | null;
+  billing_city: string | null;
+  billing_region: string | null;
+  billing_postcode: string | null;
+  billing_country: string | null;
   active: Generated<boolean>;
   version: Version;
   created_at: DefaultTimestamp;
@@ -279,6 +285,10 @@ export interface InvoiceTable {
   expenses_cents: Generated<number>;
   adjustments_cents: Generated<number>;
   total_cents: Generated<number>;
+  /** What the client took off after billing (negative or 0); never part of the billed total. */
+  client_adjustments_cents: Generated<number>;
+  /** total_cents + client_adjustments_cents, computed by the database. */
+  amount_due_cents: ColumnType<number, never, never>;
   rework_count: Generated<number>;
   version: Version;
   created_at: DefaultTimestamp;
@@ -437,6 +447,19 @@ export interface InvoiceSlaBreachTable {
   escalated_at: Timestamp;
 }
 
+export interface FirmProfileTable {
+  id: ColumnType<number, number | undefined, never>;
+  firm_name: string | null;
+  address_1: string | null;
+  address_2: string | null;
+  city: string | null;
+  region: string | null;
+  postcode: string | null;
+  country: string | null;
+  version: Version;
+  updated_at: DefaultTimestamp;
+}
+
 export interface LedesExportTable {
   id: Id;
   invoice_id: number;
@@ -512,6 +535,7 @@ export interface DB {
   notification_mute: NotificationMuteTable;
   invoice_sla_breach: InvoiceSlaBreachTable;
   ledes_export: LedesExportTable;
+  firm_profile: FirmProfileTable;
   ebilling_submission: EbillingSubmissionTable;
   ebilling_response: EbillingResponseTable;
   ebilling_reason_map: EbillingReasonMapTable;

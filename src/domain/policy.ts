@@ -28,6 +28,8 @@ export const RESOURCES = [
   'prebill_setting',
   'firm_holiday',
   'field_visibility',
+  'ebilling_profile',
+  'firm_profile',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -112,6 +114,12 @@ const NOTIFICATION_OPERATE: readonly Action[] = ['read', 'update'];
  */
 const EBILLING_WORK: readonly Action[] = ['read', 'export', 'create', 'import'];
 const EBILLING_READ: readonly Action[] = ['read'];
+/**
+ * A client's e-billing profile (format, portal ids, classification codes, tax, billing address):
+ * the people who get invoices through portals keep it — billing coordinators, legal ops and
+ * admins; approvers read it. The firm's own name and address (98BI) are legal ops' and admins'.
+ */
+const PROFILE_MANAGE: readonly Action[] = ['read', 'update'];
 
 /**
  * The role × resource × action table. Matter access (ethical walls, "own entries only") is
@@ -147,6 +155,8 @@ export const POLICY: Record<Role, Grants> = {
     firm_holiday: HOLIDAY_MANAGE,
     // Which roles see rates and write-down reasons (docs/security.md): admins only.
     field_visibility: ['read', 'update'],
+    ebilling_profile: PROFILE_MANAGE,
+    firm_profile: PROFILE_MANAGE,
   },
   legal_ops: {
     client: MANAGE,
@@ -174,6 +184,8 @@ export const POLICY: Record<Role, Grants> = {
     adjustment_reason: READ,
     prebill_setting: READ,
     firm_holiday: HOLIDAY_MANAGE,
+    ebilling_profile: PROFILE_MANAGE,
+    firm_profile: PROFILE_MANAGE,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -198,6 +210,8 @@ export const POLICY: Record<Role, Grants> = {
     adjustment_reason: READ,
     prebill_setting: READ,
     firm_holiday: READ,
+    ebilling_profile: PROFILE_MANAGE,
+    firm_profile: READ,
   },
   approver: {
     client: READ,
@@ -220,6 +234,8 @@ export const POLICY: Record<Role, Grants> = {
     adjustment_reason: READ,
     prebill_setting: READ,
     firm_holiday: READ,
+    ebilling_profile: READ,
+    firm_profile: READ,
   },
   timekeeper: {
     client: READ,

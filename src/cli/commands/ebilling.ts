@@ -97,6 +97,10 @@ export function registerEbilling(program: Command): void {
         (r) =>
           `${r.reason_code}  ${r.rejected} rejected, ${r.reduced} reduced (${formatMoney(r.reduced_by_cents)})  ${r.verdict}  [${r.invoices.join(', ')}]\n`,
       );
+      for (const r of report.reductions)
+        lines.push(
+          `reduced ${r.invoice_number} ${r.response_date} ${r.reason_code}: billed ${formatMoney(r.billed_total_cents)}, approved ${formatMoney(r.amount_approved_cents)}, due ${formatMoney(r.amount_due_cents)}\n`,
+        );
       lines.push(
         `${report.from} to ${report.to}: ${report.responses} answers, ${report.preventable} preventable, ${report.not_preventable} not preventable, ${report.unmapped} not in the map (map ${report.reason_map_version === null ? 'default' : `version ${report.reason_map_version}`})\n`,
       );

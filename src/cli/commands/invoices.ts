@@ -23,6 +23,7 @@ interface TransitionOptions {
   to: string;
   reason?: string;
   version?: string;
+  invoiceDate?: string;
   as?: string;
 }
 
@@ -30,7 +31,7 @@ interface TransitionOptions {
  * The actor a command acts as: the named active user (whose roles and stage ownership the
  * workflow checks, and who is recorded), or the operator on the server (legal ops and admin).
  */
-async function actingAs(ctx: AppContext, email: string | undefined): Promise<Actor> {
+export async function actingAs(ctx: AppContext, email: string | undefined): Promise<Actor> {
   if (email === undefined) return SYSTEM_ACTOR;
   const user = await findUserByEmail(ctx.db, email);
   if (!user?.active) throw new UsageError(`--as "${email}" is not an active user.`);
@@ -93,6 +94,11 @@ export function registerInvoices(program: Command): void {
       const out = [
         `${invoice.invoice_number}  ${invoice.client_code}/${invoice.matter_code}  ${invoice.period_start} to ${invoice.period_end}  ${invoice.state}`,
         `Fees ${formatMoney(invoice.fees_cents)}  Expenses ${formatMoney(invoice.expenses_cents)}  Adjustments ${formatMoney(invoice.adjustments_cents)}  Total ${formatMoney(invoice.total_cents)} ${invoice.currency}`,
+        ...(invoice.client_adjustments_cents === 0
+          ? []
+          : [
+              `Client adjustments ${formatMoney(invoice.client_adjustments_cents)}  Amount due ${formatMoney(invoice.amount_due_cents)} ${invoice.currency}`,
+            ]),
       ];
       for (const l of invoice.lines)
         out.push(
@@ -114,6 +120,10 @@ export function registerInvoices(program: Command): void {
       'the version you read; refused as stale if it changed (default: current)',
     )
     .option(
+      '--invoice-date <date>',
+      'with --to approved: the invoice date, YYYY-MM-DD (default: the day of approval)',
+    )
+    .option(
       '--as <email>',
       'act as this user (default: the operator, with legal ops and admin roles)',
     )
@@ -132,6 +142,7 @@ export function registerInvoices(program: Command): void {
           to: options.to as InvoiceState,
           version: options.version === undefined ? current.version : Number(options.version),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
+          ...(options.invoiceDate === undefined ? {} : { invoice_date: options.invoiceDate }),
         });
       });
       if (global.json) return printJson(invoice);

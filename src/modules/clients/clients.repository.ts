@@ -40,3 +40,37 @@ export function listClients(db: Kysely<DB>, query: ClientListQuery, afterId: num
 export function insertClient(db: Kysely<DB>, values: Insertable<ClientTable>) {
   return db.insertInto('client').values(values).returning(CLIENT_COLUMNS).executeTakeFirstOrThrow();
 }
+
+export const EBILLING_PROFILE_COLUMNS = [
+  'id',
+  'client_code',
+  'name',
+  'currency',
+  'ebilling_format',
+  'ebilling_portal',
+  'ebilling_client_id',
+  'law_firm_id',
+  'ledes_classification_codes',
+  'ledes_classification_map',
+  'tax_rate',
+  'tax_type',
+  'billing_address_1',
+  'billing_address_2',
+  'billing_city',
+  'billing_region',
+  'billing_postcode',
+  'billing_country',
+  'version',
+  'updated_at',
+] as const;
+
+export function findEbillingProfile(db: Kysely<DB>, key: { id?: number; code?: string }) {
+  let q = db.selectFrom('client').select(EBILLING_PROFILE_COLUMNS);
+  if (key.id !== undefined) q = q.where('id', '=', key.id);
+  if (key.code !== undefined) q = q.where('client_code', '=', key.code);
+  return q.executeTakeFirst();
+}
+
+export function findFirmProfile(db: Kysely<DB>) {
+  return db.selectFrom('firm_profile').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+}

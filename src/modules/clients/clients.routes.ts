@@ -12,6 +12,13 @@ import {
   versionBodySchema,
 } from './clients.schemas.js';
 import * as service from './clients.service.js';
+import {
+  ebillingProfileSchema,
+  ebillingProfileUpdateSchema,
+  firmProfileSchema,
+  firmProfileUpdateSchema,
+} from './ebilling-profile.schemas.js';
+import * as profiles from './ebilling-profile.service.js';
 
 const tags = ['clients'];
 
@@ -76,5 +83,56 @@ export const clientRoutes: RegisterRoutes = async (api, { ctx }) => {
     },
     handler: (request) =>
       service.deactivateClient(ctx, actorOf(request), request.params.id, request.body.version),
+  });
+
+  r.get('/clients/:id/ebilling-profile', {
+    config: { policy: { action: 'read', resource: 'ebilling_profile' } },
+    schema: {
+      tags,
+      summary: "Get a client's e-billing profile",
+      params: idParamsSchema,
+      response: { 200: ebillingProfileSchema, ...errorResponses },
+    },
+    handler: (request) =>
+      profiles.getEbillingProfile(ctx, actorOf(request), { id: request.params.id }),
+  });
+
+  r.patch('/clients/:id/ebilling-profile', {
+    config: { policy: { action: 'update', resource: 'ebilling_profile' } },
+    schema: {
+      tags,
+      summary: "Change a client's e-billing profile (send the client's version you read)",
+      params: idParamsSchema,
+      body: ebillingProfileUpdateSchema,
+      response: { 200: ebillingProfileSchema, ...errorResponses },
+    },
+    handler: (request) =>
+      profiles.updateEbillingProfile(
+        ctx,
+        actorOf(request),
+        { id: request.params.id },
+        request.body,
+      ),
+  });
+
+  r.get('/firm/profile', {
+    config: { policy: { action: 'read', resource: 'firm_profile' } },
+    schema: {
+      tags: ['firm'],
+      summary: "The firm's name and address (written into 98BI files)",
+      response: { 200: firmProfileSchema, ...errorResponses },
+    },
+    handler: (request) => profiles.getFirmProfile(ctx, actorOf(request)),
+  });
+
+  r.patch('/firm/profile', {
+    config: { policy: { action: 'update', resource: 'firm_profile' } },
+    schema: {
+      tags: ['firm'],
+      summary: "Change the firm's name or address (send the version you read)",
+      body: firmProfileUpdateSchema,
+      response: { 200: firmProfileSchema, ...errorResponses },
+    },
+    handler: (request) => profiles.updateFirmProfile(ctx, actorOf(request), request.body),
   });
 };

@@ -104,23 +104,29 @@ export function buildLedesInvoice(
     lines: ledesLines,
   };
   if (international) {
-    const noAddress = {
-      line1: '',
-      line2: '',
-      city: '',
-      stateOrRegion: '',
-      postcode: '',
-      country: '',
-    };
     model.international = {
       poNumber: '',
       clientTaxId: '',
       matterName: invoice.matter_name,
       accountType: 'O',
-      lawFirmName: '',
-      lawFirmAddress: noAddress,
+      lawFirmName: invoice.firm_name ?? '',
+      lawFirmAddress: {
+        line1: invoice.firm_address_1 ?? '',
+        line2: invoice.firm_address_2 ?? '',
+        city: invoice.firm_city ?? '',
+        stateOrRegion: invoice.firm_region ?? '',
+        postcode: invoice.firm_postcode ?? '',
+        country: invoice.firm_country ?? '',
+      },
       clientName: invoice.client_name,
-      clientAddress: noAddress,
+      clientAddress: {
+        line1: invoice.billing_address_1 ?? '',
+        line2: invoice.billing_address_2 ?? '',
+        city: invoice.billing_city ?? '',
+        stateOrRegion: invoice.billing_region ?? '',
+        postcode: invoice.billing_postcode ?? '',
+        country: invoice.billing_country ?? '',
+      },
     };
   }
   return { invoice: model, lineNumbers: lines.map((l) => l.line_number) };

@@ -11,42 +11,61 @@ import type { visibleMatterIds } from '../matters/matter-access.js';
 
 /** The invoice with its client's e-billing profile and the matter's LEDES values. */
 export function findLedesInvoice(db: Kysely<DB>, invoiceId: number) {
-  return db
-    .selectFrom('invoice as i')
-    .innerJoin('matter as m', 'm.id', 'i.matter_id')
-    .innerJoin('client as c', 'c.id', 'i.client_id')
-    .select([
-      'i.id',
-      'i.invoice_number',
-      'i.invoice_date',
-      'i.period_start',
-      'i.period_end',
-      'i.currency',
-      'i.state',
-      'i.version',
-      'i.client_id',
-      'i.matter_id',
-      'i.total_cents',
-      'm.matter_code',
-      'm.client_matter_id',
-      'm.name as matter_name',
-      'm.tax_rate as matter_tax_rate',
-      'm.responsible_attorney_id',
-      'm.billing_partner_id',
-      'm.billing_coordinator_id',
-      'c.client_code',
-      'c.name as client_name',
-      'c.ebilling_format',
-      'c.ebilling_client_id',
-      'c.law_firm_id',
-      'c.ledes_classification_codes',
-      'c.ledes_classification_map',
-      'c.tax_rate as client_tax_rate',
-      'c.tax_type',
-      'c.ebilling_portal',
-    ])
-    .where('i.id', '=', invoiceId)
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('invoice as i')
+      .innerJoin('matter as m', 'm.id', 'i.matter_id')
+      .innerJoin('client as c', 'c.id', 'i.client_id')
+      // The firm's one profile row: its name and address go into 98BI files.
+      .leftJoin('firm_profile as f', (join) => join.on('f.id', '=', 1))
+      .select([
+        'i.id',
+        'i.invoice_number',
+        'i.invoice_date',
+        'i.period_start',
+        'i.period_end',
+        'i.currency',
+        'i.state',
+        'i.version',
+        'i.client_id',
+        'i.matter_id',
+        'i.total_cents',
+        'i.client_adjustments_cents',
+        'i.amount_due_cents',
+        'm.matter_code',
+        'm.client_matter_id',
+        'm.name as matter_name',
+        'm.tax_rate as matter_tax_rate',
+        'm.responsible_attorney_id',
+        'm.billing_partner_id',
+        'm.billing_coordinator_id',
+        'c.client_code',
+        'c.name as client_name',
+        'c.ebilling_format',
+        'c.ebilling_client_id',
+        'c.law_firm_id',
+        'c.ledes_classification_codes',
+        'c.ledes_classification_map',
+        'c.tax_rate as client_tax_rate',
+        'c.tax_type',
+        'c.ebilling_portal',
+        'c.billing_address_1',
+        'c.billing_address_2',
+        'c.billing_city',
+        'c.billing_region',
+        'c.billing_postcode',
+        'c.billing_country',
+        'f.firm_name',
+        'f.address_1 as firm_address_1',
+        'f.address_2 as firm_address_2',
+        'f.city as firm_city',
+        'f.region as firm_region',
+        'f.postcode as firm_postcode',
+        'f.country as firm_country',
+      ])
+      .where('i.id', '=', invoiceId)
+      .executeTakeFirst()
+  );
 }
 
 export type LedesInvoiceRow = NonNullable<Awaited<ReturnType<typeof findLedesInvoice>>>;
@@ -292,6 +311,7 @@ export function findRejections(
       'r.amount_approved_cents',
       'r.response_date',
       'i.total_cents',
+      'i.amount_due_cents',
       'c.client_code',
     ])
     .where('r.status', 'in', ['rejected', 'reduced'])

@@ -119,6 +119,21 @@ export const rejectionReportSchema = z.object({
       verdict: z.string(),
     }),
   ),
+  reductions: z
+    .array(
+      z.object({
+        invoice_number: z.string(),
+        client_code: z.string(),
+        reason_code: z.string(),
+        response_date: z.string(),
+        billed_total_cents: z.number().int(),
+        amount_approved_cents: z.number().int(),
+        amount_due_cents: z.number().int(),
+      }),
+    )
+    .describe(
+      'Each reduced answer: the billed total as billed, what the portal approved, and what the client owes now.',
+    ),
 });
 
 export const reasonMapSchema = z.object({

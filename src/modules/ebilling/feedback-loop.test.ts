@@ -232,13 +232,44 @@ describe('POST /ebilling/responses', () => {
     const invoice = (await get(`/invoices/${rejected.invoiceId}`)).json();
     expect(invoice.rework_count).toBe(1);
 
-    // The reduction is a client adjustment of approved − billed.
-    const adjustments = (await get(`/invoices/${reduced.invoiceId}`)).json().adjustments;
+    // The reduction is a client adjustment of approved − billed: the client owes the approved
+    // amount, the billed total stays as billed.
+    const reducedInvoice = (await get(`/invoices/${reduced.invoiceId}`)).json();
+    expect(reducedInvoice).toMatchObject({
+      total_cents: 186375,
+      client_adjustments_cents: 150000 - 186375,
+      amount_due_cents: 150000,
+    });
     expect(
-      adjustments.filter((a: { kind: string }) => a.kind === 'client_reduction'),
+      reducedInvoice.adjustments.filter((a: { kind: string }) => a.kind === 'client_reduction'),
     ).toMatchObject([
       { amount_cents: 150000 - 186375, reason_code: 'CLIENT_DISCRETION', state: 'applied' },
     ]);
+    expect(
+      await t.db
+        .selectFrom('invoice')
+        .select(['total_cents', 'client_adjustments_cents', 'amount_due_cents'])
+        .where('id', '=', reduced.invoiceId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ total_cents: 186375, client_adjustments_cents: -36375, amount_due_cents: 150000 });
+    const reductionAudit = await t.db
+      .selectFrom('audit_event')
+      .select('after')
+      .where('entity_id', '=', String(reduced.invoiceId))
+      .where('action', '=', 'invoice.ebilling_response')
+      .orderBy('id')
+      .execute();
+    expect(reductionAudit[0]!.after).toMatchObject({
+      status: 'reduced',
+      amount_approved_cents: 150000,
+      client_adjustments_cents: -36375,
+      amount_due_cents: 150000,
+    });
+    // Invoices nobody reduced owe their total.
+    expect((await get(`/invoices/${paid.invoiceId}`)).json()).toMatchObject({
+      client_adjustments_cents: 0,
+      amount_due_cents: 186375,
+    });
     const stored = await t.db
       .selectFrom('ebilling_response')
       .select(['invoice_number', 'status', 'source_row'])
@@ -256,6 +287,36 @@ describe('POST /ebilling/responses', () => {
     const again = await csv(file, legalOps);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ rows: 5, applied: 0, unchanged: 5 });
+    expect((await get(`/invoices/${reduced.invoiceId}`)).json().amount_due_cents).toBe(150000);
+  });
+
+  it('a second reduction sets what is owed to the newly approved amount, adjusting by the difference', async () => {
+    const c = await submitted({ code: 'RR2' });
+    const first = await csv(
+      [HEADER, `${c.invoiceNumber},reduced,CLIENT_DISCRETION,,1500.00,2026-11-21`].join('\n'),
+      legalOps,
+    );
+    expect(first.statusCode).toBe(200);
+    const second = await csv(
+      [HEADER, `${c.invoiceNumber},reduced,BUDGET_EXCEEDED,,1200.00,2026-11-28`].join('\n'),
+      legalOps,
+    );
+    expect(second.statusCode).toBe(200);
+    const invoice = (await get(`/invoices/${c.invoiceId}`)).json();
+    expect(invoice).toMatchObject({
+      state: 'accepted',
+      total_cents: 186375,
+      client_adjustments_cents: 120000 - 186375,
+      amount_due_cents: 120000,
+    });
+    expect(
+      invoice.adjustments
+        .filter((a: { kind: string }) => a.kind === 'client_reduction')
+        .map((a: { amount_cents: number; reason_code: string }) => [a.amount_cents, a.reason_code]),
+    ).toEqual([
+      [150000 - 186375, 'CLIENT_DISCRETION'],
+      [120000 - 150000, 'BUDGET_EXCEEDED'],
+    ]);
   });
 });
 
@@ -306,6 +367,18 @@ describe('GET /reports/rejections and the reason-code map', () => {
       preventable: false,
       verdict: 'not preventable',
     });
+    expect(seen.reductions).toEqual([
+      {
+        invoice_number: walled.invoiceNumber,
+        client_code: 'RPW',
+        reason_code: 'SCOPE_DISPUTE',
+        response_date: '2026-12-03',
+        billed_total_cents: 186375,
+        amount_approved_cents: 100000,
+        amount_due_cents: 100000,
+      },
+    ]);
+    expect(report.reductions).toEqual([]);
 
     // A map of the firm's own: every problem by line and column, then a version that applies.
     const bad = await post(

@@ -18,6 +18,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../config/context.js';
 import type { DB } from '../../db/schema.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { AppError, validationError, type FieldIssue } from '../../domain/errors.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
@@ -330,25 +331,8 @@ async function applyResponse(
         last_seen_at: now,
       })
       .execute();
-  if (r.status === 'reduced')
-    await insertAdjustments(trx, [
-      {
-        invoice_id: r.invoiceId,
-        invoice_line_id: null,
-        kind: 'client_reduction',
-        field: 'total',
-        before: JSON.stringify({ total_cents: r.totalCents }),
-        after: JSON.stringify({ amount_approved_cents: r.amountApproved }),
-        amount_cents: r.amountApproved! - r.totalCents,
-        reason_code: r.reasonCode!,
-        note: r.reasonText,
-        state: 'applied',
-        requested_by: actorId,
-        requested_at: now,
-        decided_by: actorId,
-        decided_at: now,
-      },
-    ]);
+  let owed: { client_adjustments_cents: number; amount_due_cents: number } | null = null;
+  if (r.status === 'reduced') owed = await reduceAmountDue(trx, r, actorId, now);
   await appendAuditEvent(
     trx,
     actor,
@@ -364,10 +348,60 @@ async function applyResponse(
         amount_approved_cents: r.amountApproved,
         response_date: r.responseDate,
         state,
+        ...(owed ?? {}),
       },
       reason: reason ?? null,
     },
     now,
   );
   return state;
+}
+
+/**
+ * A reduction: the client owes `amount_approved`. The billed total stays as billed (reports and
+ * the LEDES file keep it); the difference from what was owed until now becomes a client_reduction
+ * adjustment and the invoice's client adjustments, so its amount due is the approved amount.
+ */
+async function reduceAmountDue(
+  trx: Kysely<DB>,
+  r: ResponseRow,
+  actorId: number | null,
+  now: Date,
+): Promise<{ client_adjustments_cents: number; amount_due_cents: number }> {
+  const invoice = (await repo.findLedesInvoice(trx, r.invoiceId))!;
+  const approved = r.amountApproved!;
+  const owedBefore = Number(invoice.amount_due_cents);
+  const clientAdjustments = approved - Number(invoice.total_cents);
+  await updateVersioned(
+    trx,
+    'invoice',
+    r.invoiceId,
+    invoice.version,
+    { client_adjustments_cents: clientAdjustments },
+    'INVOICE_NOT_FOUND',
+    now,
+  );
+  if (approved !== owedBefore)
+    await insertAdjustments(trx, [
+      {
+        invoice_id: r.invoiceId,
+        invoice_line_id: null,
+        kind: 'client_reduction',
+        field: 'amount_due',
+        before: JSON.stringify({
+          total_cents: Number(invoice.total_cents),
+          amount_due_cents: owedBefore,
+        }),
+        after: JSON.stringify({ amount_approved_cents: approved, amount_due_cents: approved }),
+        amount_cents: approved - owedBefore,
+        reason_code: r.reasonCode!,
+        note: r.reasonText,
+        state: 'applied',
+        requested_by: actorId,
+        requested_at: now,
+        decided_by: actorId,
+        decided_at: now,
+      },
+    ]);
+  return { client_adjustments_cents: clientAdjustments, amount_due_cents: approved };
 }

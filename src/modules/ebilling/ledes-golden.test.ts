@@ -13,6 +13,7 @@ import { parseLedes, readLedesInvoices, validateLedes } from '../../domain/ledes
 import { extendedAmount } from '../../domain/money.js';
 import { SYSTEM_ACTOR } from '../../domain/policy.js';
 import { openTestDatabase, type TestDatabase } from '../../test/database.js';
+import { getFirmProfile, updateFirmProfile } from '../clients/ebilling-profile.service.js';
 import { recomputeTotals } from '../invoices/invoices.repository.js';
 import { buildLedesInvoice, classificationMappingOf } from './build-ledes-invoice.js';
 import {
@@ -194,7 +195,18 @@ describe('LEDES 1998B golden files', () => {
 });
 
 describe('LEDES 98BI golden file', () => {
-  it('tax per line and in total, currency on every line, revised classification codes', async () => {
+  it('tax per line and in total, currency on every line, revised classification codes, both addresses', async () => {
+    const firm = await getFirmProfile(t.ctx, SYSTEM_ACTOR);
+    await updateFirmProfile(t.ctx, SYSTEM_ACTOR, {
+      version: firm.version,
+      firm_name: 'Arnsley & Beaster LLP',
+      address_1: '1 Fleet Street',
+      address_2: 'Floor 4',
+      city: 'London',
+      region: '',
+      postcode: 'EC4Y 1AA',
+      country: 'GBR',
+    });
     const c = await bill({
       code: 'INT',
       client: {
@@ -202,6 +214,11 @@ describe('LEDES 98BI golden file', () => {
         ledes_classification_codes: 'revised',
         tax_rate: '0.20',
         tax_type: 'VAT',
+        billing_address_1: '500 Fifth Avenue',
+        billing_city: 'New York',
+        billing_region: 'NY',
+        billing_postcode: '10036',
+        billing_country: 'USA',
       },
     });
     await addInvoiceLevelLine(t.db, c.invoiceId, 'IF', -18450, 'Courtesy discount 10% on fees');
@@ -209,5 +226,14 @@ describe('LEDES 98BI golden file', () => {
     expect(text.startsWith('LEDES98BI V2[]\r\n')).toBe(true);
     expect(text).toContain('|Arnsley, Robert|PARTNR|');
     expect(text).toContain('|Beaster, John|ASSOC|');
+    expect(text).toContain(
+      '|O|Arnsley & Beaster LLP|1 Fleet Street|Floor 4|London||EC4Y 1AA|GBR|INT Holdings|500 Fifth Avenue||New York|NY|10036|USA|',
+    );
+    const [read] = readLedesInvoices(parseLedes(text));
+    expect(read!.international).toMatchObject({
+      lawFirmName: 'Arnsley & Beaster LLP',
+      lawFirmAddress: { line1: '1 Fleet Street', city: 'London', country: 'GBR' },
+      clientAddress: { line1: '500 Fifth Avenue', stateOrRegion: 'NY', postcode: '10036' },
+    });
   });
 });

@@ -36,6 +36,18 @@ export interface RejectionReport {
   not_preventable: number;
   unmapped: number;
   reasons: RejectionReason[];
+  /** Each reduced answer: billed total as billed, the amount approved, what the client owes now. */
+  reductions: RejectionReduction[];
+}
+
+export interface RejectionReduction {
+  invoice_number: string;
+  client_code: string;
+  reason_code: string;
+  response_date: string;
+  billed_total_cents: number;
+  amount_approved_cents: number;
+  amount_due_cents: number;
 }
 
 /** The rejection report for answers dated `from`–`to` (inclusive) on matters the actor may see. */
@@ -50,7 +62,18 @@ export async function rejectionReport(
     reasonMapInForce(ctx.db),
   ]);
   const byCode = new Map<string, RejectionReason>();
+  const reductions: RejectionReduction[] = [];
   for (const row of rows) {
+    if (row.status === 'reduced')
+      reductions.push({
+        invoice_number: row.invoice_number,
+        client_code: row.client_code,
+        reason_code: row.reason_code ?? '',
+        response_date: row.response_date,
+        billed_total_cents: Number(row.total_cents),
+        amount_approved_cents: Number(row.amount_approved_cents ?? 0),
+        amount_due_cents: Number(row.amount_due_cents),
+      });
     const code = (row.reason_code ?? '').trim() || '(none)';
     let reason = byCode.get(code.toUpperCase());
     if (reason === undefined) {
@@ -97,5 +120,6 @@ export async function rejectionReport(
     not_preventable: count((r) => r.preventable === false),
     unmapped: count((r) => r.preventable === null),
     reasons,
+    reductions,
   };
 }

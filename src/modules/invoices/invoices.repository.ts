@@ -37,6 +37,8 @@ export const INVOICE_COLUMNS = [
   'i.expenses_cents',
   'i.adjustments_cents',
   'i.total_cents',
+  'i.client_adjustments_cents',
+  'i.amount_due_cents',
   'i.version',
   'i.created_at',
   'i.updated_at',

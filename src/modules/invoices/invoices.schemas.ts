@@ -64,7 +64,10 @@ export const invoiceSchema = z.object({
   matter_code: z.string(),
   period_start: z.string(),
   period_end: z.string(),
-  invoice_date: z.string().nullable(),
+  invoice_date: z
+    .string()
+    .nullable()
+    .describe('Set when the invoice is approved (or given then); LEDES INVOICE_DATE.'),
   currency: z.string(),
   fee_arrangement: z.string(),
   state: z.string(),
@@ -89,6 +92,9 @@ export const invoiceSchema = z.object({
   expenses_cents: money,
   adjustments_cents: money,
   total_cents: money,
+  // What the client took off after billing (0 or negative) and what it owes: total + those.
+  client_adjustments_cents: money,
+  amount_due_cents: money,
   version: z.number().int(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -158,6 +164,13 @@ export const versionBodySchema = z.object({ version: z.number().int().min(1) });
 export const transitionBodySchema = z.object({
   to: z.enum(INVOICE_STATES),
   reason: z.string().max(2000).optional(),
+  invoice_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .optional()
+    .describe(
+      'Only with to=approved: the invoice date (not before the billing period ends); default the day of approval.',
+    ),
   version: z.number().int().min(1),
 });
 export type TransitionBody = z.infer<typeof transitionBodySchema>;

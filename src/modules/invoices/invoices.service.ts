@@ -58,6 +58,8 @@ function toDto(row: Row, now: Date): InvoiceDto {
     expenses_cents: num(row.expenses_cents),
     adjustments_cents: num(row.adjustments_cents),
     total_cents: num(row.total_cents),
+    client_adjustments_cents: num(row.client_adjustments_cents),
+    amount_due_cents: num(row.amount_due_cents),
     version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -161,6 +163,7 @@ export async function transition(ctx: AppContext, actor: Actor, id: number, body
     to: body.to,
     version: body.version,
     ...(body.reason === undefined ? {} : { reason: body.reason }),
+    ...(body.invoice_date === undefined ? {} : { invoiceDate: body.invoice_date }),
   });
   return getInvoice(ctx, actor, { id });
 }

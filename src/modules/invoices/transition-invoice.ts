@@ -7,7 +7,9 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../config/context.js';
 import type { DB } from '../../db/schema.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { notFound, staleVersion } from '../../domain/errors.js';
+import { isIsoDate } from '../../domain/dates.js';
+import { notFound, staleVersion, validationError, type FieldIssue } from '../../domain/errors.js';
+import { localTime } from '../../domain/notifications/firm-time.js';
 import type { Actor } from '../../domain/policy.js';
 import type { FeeArrangement } from '../../domain/roles.js';
 import {
@@ -28,6 +30,8 @@ export interface TransitionInput {
   to: InvoiceState;
   reason?: string;
   version: number;
+  /** Only when moving to approved: the invoice date, instead of the day of approval. */
+  invoiceDate?: string;
 }
 
 interface Owner {
@@ -99,6 +103,7 @@ export async function transitionInTransaction(
     input.reason,
   );
   if (!plan.ok) throw transitionError(plan);
+  const invoiceDate = invoiceDateOf(ctx, invoice, input, plan.nextState, now);
 
   const next = await nextOwner(trx, routed, invoiceId, from, plan);
   const reason = input.reason?.trim() || null;
@@ -116,6 +121,7 @@ export async function transitionInTransaction(
       stage_entered_at: now,
       // Urgent belongs to the stage visit that breached its SLA; the next stage has its own clock.
       urgent: false,
+      ...(invoiceDate === null ? {} : { invoice_date: invoiceDate }),
       // The version check makes the count read above the current one.
       ...(plan.rework ? { rework_count: invoice.rework_count + 1 } : {}),
     },
@@ -164,6 +170,38 @@ export async function transitionInTransaction(
     version: input.version + 1,
     reason,
   });
+}
+
+/**
+ * The date the invoice is to carry from this move on, or null to leave it: a date given with an
+ * approval (never before the billing period ends), else the firm's day of the final approval
+ * (the period's last day when approved before it ends). A date, once set, stays through rework.
+ */
+function invoiceDateOf(
+  ctx: AppContext,
+  invoice: repo.InvoiceRow,
+  input: TransitionInput,
+  nextState: InvoiceState,
+  now: Date,
+): string | null {
+  if (input.invoiceDate !== undefined) {
+    const issues: FieldIssue[] = [];
+    if (input.to !== 'approved')
+      issues.push({ field: 'invoice_date', message: 'is given only when approving the invoice' });
+    else if (!isIsoDate(input.invoiceDate))
+      issues.push({ field: 'invoice_date', message: 'must be a real date YYYY-MM-DD' });
+    else if (input.invoiceDate < invoice.period_end)
+      issues.push({
+        field: 'invoice_date',
+        message: `must not be before the billing period ends (${invoice.period_end})`,
+      });
+    if (issues.length > 0)
+      throw validationError('INVOICE_DATE_INVALID', 'The invoice date cannot be used', issues);
+    return input.invoiceDate;
+  }
+  if (nextState !== 'approved' || invoice.invoice_date !== null) return null;
+  const today = localTime(now, notificationSettingsOf(ctx).timeZone).date;
+  return today < invoice.period_end ? invoice.period_end : today;
 }
 
 const ownerId = (invoice: repo.InvoiceRow) =>

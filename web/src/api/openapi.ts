@@ -1249,6 +1249,493 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/clients/{id}/ebilling-profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a client's e-billing profile */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              client_id: number;
+              client_code: string;
+              name: string;
+              currency: string;
+              /** @enum {string} */
+              ebilling_format: 'none' | 'LEDES1998B' | 'LEDES98BI';
+              ebilling_portal: string | null;
+              ebilling_client_id: string | null;
+              law_firm_id: string | null;
+              /** @enum {string} */
+              ledes_classification_codes: 'original' | 'revised';
+              ledes_classification_map: {
+                [key: string]: string;
+              } | null;
+              tax_rate: string | null;
+              tax_type: string | null;
+              billing_address_1: string | null;
+              billing_address_2: string | null;
+              billing_city: string | null;
+              billing_region: string | null;
+              billing_postcode: string | null;
+              billing_country: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a client's e-billing profile (send the client's version you read) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            /** @enum {string} */
+            ebilling_format?: 'none' | 'LEDES1998B' | 'LEDES98BI';
+            ebilling_portal?: string | null;
+            ebilling_client_id?: string | null;
+            law_firm_id?: string | null;
+            /** @enum {string} */
+            ledes_classification_codes?: 'original' | 'revised';
+            ledes_classification_map?: {
+              [key: string]: string;
+            } | null;
+            tax_rate?: string | null;
+            tax_type?: string | null;
+            billing_address_1?: string | null;
+            billing_address_2?: string | null;
+            billing_city?: string | null;
+            billing_region?: string | null;
+            billing_postcode?: string | null;
+            billing_country?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              client_id: number;
+              client_code: string;
+              name: string;
+              currency: string;
+              /** @enum {string} */
+              ebilling_format: 'none' | 'LEDES1998B' | 'LEDES98BI';
+              ebilling_portal: string | null;
+              ebilling_client_id: string | null;
+              law_firm_id: string | null;
+              /** @enum {string} */
+              ledes_classification_codes: 'original' | 'revised';
+              ledes_classification_map: {
+                [key: string]: string;
+              } | null;
+              tax_rate: string | null;
+              tax_type: string | null;
+              billing_address_1: string | null;
+              billing_address_2: string | null;
+              billing_city: string | null;
+              billing_region: string | null;
+              billing_postcode: string | null;
+              billing_country: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/firm/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The firm's name and address (written into 98BI files) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              firm_name: string | null;
+              address_1: string | null;
+              address_2: string | null;
+              city: string | null;
+              region: string | null;
+              postcode: string | null;
+              country: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change the firm's name or address (send the version you read) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            firm_name?: string | null;
+            address_1?: string | null;
+            address_2?: string | null;
+            city?: string | null;
+            region?: string | null;
+            postcode?: string | null;
+            country?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              firm_name: string | null;
+              address_1: string | null;
+              address_2: string | null;
+              city: string | null;
+              region: string | null;
+              postcode: string | null;
+              country: string | null;
+              version: number;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/matters': {
     parameters: {
       query?: never;
@@ -8722,6 +9209,7 @@ export interface paths {
                 matter_code: string;
                 period_start: string;
                 period_end: string;
+                /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
                 invoice_date: string | null;
                 currency: string;
                 fee_arrangement: string;
@@ -8752,6 +9240,10 @@ export interface paths {
                 adjustments_cents: number | null;
                 /** @description Null when your roles may not see rates and amounts. */
                 total_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                client_adjustments_cents: number | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                amount_due_cents: number | null;
                 version: number;
                 /** Format: date-time */
                 created_at: string;
@@ -8869,6 +9361,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -8899,6 +9392,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9073,6 +9570,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -9103,6 +9601,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9272,6 +9774,8 @@ export interface paths {
               | 'on_hold'
               | 'void';
             reason?: string;
+            /** @description Only with to=approved: the invoice date (not before the billing period ends); default the day of approval. */
+            invoice_date?: string;
             version: number;
           };
         };
@@ -9290,6 +9794,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -9320,6 +9825,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9495,6 +10004,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -9525,6 +10035,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -9699,6 +10213,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -9729,6 +10244,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -12925,6 +13444,16 @@ export interface paths {
                 preventable: boolean | null;
                 verdict: string;
               }[];
+              /** @description Each reduced answer: the billed total as billed, what the portal approved, and what the client owes now. */
+              reductions: {
+                invoice_number: string;
+                client_code: string;
+                reason_code: string;
+                response_date: string;
+                billed_total_cents: number;
+                amount_approved_cents: number;
+                amount_due_cents: number;
+              }[];
             };
           };
         };
@@ -13422,6 +13951,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -13452,6 +13982,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -13625,6 +14159,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -13655,6 +14190,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -13831,6 +14370,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -13861,6 +14401,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14147,6 +14691,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -14177,6 +14722,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14615,6 +15164,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -14645,6 +15195,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
@@ -14821,6 +15375,7 @@ export interface paths {
               matter_code: string;
               period_start: string;
               period_end: string;
+              /** @description Set when the invoice is approved (or given then); LEDES INVOICE_DATE. */
               invoice_date: string | null;
               currency: string;
               fee_arrangement: string;
@@ -14851,6 +15406,10 @@ export interface paths {
               adjustments_cents: number | null;
               /** @description Null when your roles may not see rates and amounts. */
               total_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              client_adjustments_cents: number | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              amount_due_cents: number | null;
               version: number;
               /** Format: date-time */
               created_at: string;
