@@ -253,3 +253,87 @@ describe('an invoice from bill run to paid, for each fee arrangement', () => {
     expect(response.json().code).toBe('NOT_CONTINGENT');
   });
 });
+
+describe('work on a signed-off invoice', () => {
+  const statuses = async (matterId: number) => ({
+    entries: (
+      await t.db
+        .selectFrom('time_entry')
+        .select('status')
+        .where('matter_id', '=', matterId)
+        .execute()
+    ).map((r) => r.status),
+    expenses: (
+      await t.db.selectFrom('expense').select('status').where('matter_id', '=', matterId).execute()
+    ).map((r) => r.status),
+  });
+
+  it('is billed and frozen from approval, and released again when the invoice is reopened', async () => {
+    const { matter, approver } = await matterOn('hourly');
+    const id: number = (await billRun(matter.matter_code)).json().invoices[0].id;
+    await move(id, coordinator, 'in_review');
+    await move(id, coordinator, 'ready_for_approval');
+    expect(await statuses(matter.id)).toEqual({ entries: ['released'], expenses: ['released'] });
+
+    await move(id, approver, 'approved');
+    expect(await statuses(matter.id)).toEqual({ entries: ['billed'], expenses: ['billed'] });
+    const entry = await t.db
+      .selectFrom('time_entry')
+      .select(['id', 'version'])
+      .where('matter_id', '=', matter.id)
+      .executeTakeFirstOrThrow();
+    const edit = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/time-entries/${entry.id}`,
+      headers: { cookie: coordinator },
+      payload: { narrative: 'Rewritten after sign-off', version: entry.version },
+    });
+    expect(edit.statusCode).toBe(409);
+    expect(edit.json().code).toBe('WORK_ALREADY_BILLED');
+    const audit = await t.db
+      .selectFrom('audit_event')
+      .select(['action', 'after'])
+      .where('entity_type', '=', 'invoice')
+      .where('entity_id', '=', String(id))
+      .where('action', 'in', ['invoice.work_billed', 'invoice.work_released'])
+      .orderBy('id')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'invoice.work_billed', after: { status: 'billed' } });
+
+    // Submission and the portal's answers keep it billed; reopening hands it back for correction.
+    await move(id, legalOps, 'submitted');
+    await move(id, legalOps, 'rejected', 'Portal: rate above approved rate');
+    expect(await statuses(matter.id)).toEqual({ entries: ['billed'], expenses: ['billed'] });
+    await move(id, coordinator, 'in_review');
+    expect(await statuses(matter.id)).toEqual({ entries: ['released'], expenses: ['released'] });
+    const released = await t.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'invoice.work_released')
+      .execute();
+    expect(released).toHaveLength(1);
+  });
+
+  it('leaves work a reviewer took off the invoice released', async () => {
+    const { matter, approver } = await matterOn('hourly');
+    const id: number = (await billRun(matter.matter_code)).json().invoices[0].id;
+    const expenseLine = await t.db
+      .selectFrom('invoice_line')
+      .select('id')
+      .where('invoice_id', '=', id)
+      .where('expense_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    // Held to the next cycle, as the pre-bill review does.
+    await t.db
+      .updateTable('invoice_line')
+      .set({ disposition: 'hold' })
+      .where('id', '=', expenseLine.id)
+      .execute();
+    await move(id, coordinator, 'in_review');
+    await move(id, coordinator, 'ready_for_approval');
+    await move(id, approver, 'approved');
+    expect(await statuses(matter.id)).toEqual({ entries: ['billed'], expenses: ['released'] });
+  });
+});

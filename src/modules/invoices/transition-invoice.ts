@@ -18,6 +18,7 @@ import {
   type InvoiceFacts,
   type InvoiceState,
 } from '../../domain/workflow/index.js';
+import { settleBilledWork } from './billed-work.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { checkReadiness } from '../ebilling/readiness.js';
 import { notificationSettingsOf } from '../notifications/settings.js';
@@ -141,6 +142,15 @@ export async function transitionInTransaction(
     rework: plan.rework,
     trigger,
   });
+  // Signing off bills the work; reopening or voiding hands it back.
+  await settleBilledWork(
+    trx,
+    actor,
+    invoiceId,
+    { state: from, previousState },
+    { state: plan.nextState, previousState: plan.previousState },
+    now,
+  );
   await appendAuditEvent(
     trx,
     actor,
