@@ -98,7 +98,7 @@ describe('internal notes and notifications', () => {
       .selectFrom('notification_outbox')
       .select(['kind', 'payload', 'state'])
       .execute();
-    const inbox = await t.db.selectFrom('inbox_message').select(['title', 'body']).execute();
+    const inbox = await t.db.selectFrom('inbox_message').select(['subject', 'body']).execute();
     // The invoice's moves did notify people, on every channel.
     expect(new Set(outbox.map((row) => row.kind))).toEqual(
       new Set(['draft_ready', 'timekeeper_question', 'question_answered']),
