@@ -33,8 +33,16 @@ export function visibilityFor(
   byRole: ReadonlyMap<string, FieldVisibility>,
 ): FieldVisibility {
   if (actor.via === 'system') return SEES_EVERYTHING;
+  return visibilityOfRoles(actor.roles, byRole);
+}
+
+/** What a user with these roles sees (a user who is not acting now: an email's recipient). */
+export function visibilityOfRoles(
+  roles: readonly string[],
+  byRole: ReadonlyMap<string, FieldVisibility>,
+): FieldVisibility {
   const seen: FieldVisibility = { rates: false, reasons: false };
-  for (const role of actor.roles) {
+  for (const role of roles) {
     const rule = byRole.get(role);
     if (!rule) continue;
     for (const group of FIELD_GROUPS) if (rule[group]) seen[group] = true;

@@ -35,6 +35,26 @@ export function guarded<T extends z.ZodType>(
   return marked as unknown as T;
 }
 
+/** Object schemas whose values may quote a group's data in free text, and how to reword them. */
+const rewrites = new WeakMap<
+  z.ZodType,
+  { group: FieldGroup; reword(value: Record<string, unknown>): Record<string, unknown> }
+>();
+
+/**
+ * Marks an object schema whose values can carry a group's data inside free text (a finding's
+ * message quoting a rate): for a caller who may not see the group, `reword` returns the value
+ * with that text replaced. Its marked fields are masked as usual.
+ */
+export function reworded<T extends z.ZodType>(
+  group: FieldGroup,
+  schema: T,
+  reword: (value: Record<string, unknown>) => Record<string, unknown>,
+): T {
+  rewrites.set(schema, { group, reword });
+  return schema;
+}
+
 interface Def {
   type: string;
   shape?: Record<string, z.ZodType>;
@@ -74,7 +94,8 @@ export function hasGuardedFields(schema: z.ZodType): boolean {
   const cached = hasMarksCache.get(schema);
   if (cached !== undefined) return cached;
   hasMarksCache.set(schema, false); // a recursive schema is not re-entered
-  const found = marks.has(schema) || children(schema).some(hasGuardedFields);
+  const found =
+    marks.has(schema) || rewrites.has(schema) || children(schema).some(hasGuardedFields);
   hasMarksCache.set(schema, found);
   return found;
 }
@@ -98,7 +119,11 @@ function mask(schema: z.ZodType, value: unknown, hidden: readonly FieldGroup[]):
   switch (def.type) {
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return value;
-      const record = value as Record<string, unknown>;
+      const rewrite = rewrites.get(schema);
+      const record =
+        rewrite !== undefined && hidden.includes(rewrite.group)
+          ? rewrite.reword(value as Record<string, unknown>)
+          : (value as Record<string, unknown>);
       let out = record;
       for (const [key, field] of Object.entries(def.shape ?? {})) {
         if (!(key in record)) continue;

@@ -13,6 +13,7 @@ export * from './guideline.types.js';
 export type { InvoiceInput } from './kinds/invoice.js';
 export { CEL_VARIABLES } from './kinds/expression.js';
 export { effectiveRules } from './merge-guidelines.js';
+export { messageWithoutMoney } from './text.js';
 export {
   describeParams,
   isRuleKind,

@@ -89,3 +89,22 @@ export function listText(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
 }
+
+/**
+ * A finding's message for someone who may not see rates and amounts: the kinds whose messages
+ * quote money say what is wrong in words; other messages are returned as they are.
+ */
+export function messageWithoutMoney(kind: string, message: string): string {
+  switch (kind) {
+    case 'rate_cap':
+      return "The rate billed for this entry is above the client's cap for the timekeeper's classification; the billing team will bill it at the cap.";
+    case 'approved_rate':
+      return "The rate billed for this entry is above the timekeeper's approved rate on this matter; the billing team will bill the approved rate or get a new one approved.";
+    case 'budget':
+      return 'This invoice takes the matter over its budget; the billing team will ask the client to approve a revised budget before sending it.';
+    case 'invoice_total_threshold':
+      return "This invoice's total is above the client's review threshold; the billing partner reviews it before it is sent.";
+    default:
+      return message;
+  }
+}

@@ -1,38 +1,53 @@
 /** How findings travel in API responses of the services that check work at save time. */
 import { z } from 'zod';
-import { guarded } from '../../http/field-rules.js';
+import { guarded, reworded } from '../../http/field-rules.js';
 import { conflict, type AppError } from '../../domain/errors.js';
-import { RULE_OWNERS, SEVERITIES } from '../../domain/guidelines/index.js';
+import { messageWithoutMoney, RULE_OWNERS, SEVERITIES } from '../../domain/guidelines/index.js';
 import type { ScanFinding } from './scan-finding.js';
 
-export const workFindingSchema = z.object({
-  rule_id: z.string(),
-  kind: z.string(),
-  severity: z.enum(SEVERITIES),
-  owner: z.enum(RULE_OWNERS).describe('The role that must act.'),
-  owner_user_id: z
-    .number()
-    .int()
-    .nullable()
-    .describe('The user in that role; null when unassigned.'),
-  message: z.string(),
-  guideline_id: z.string().nullable(),
-  guideline_version: z.number().int().nullable(),
-  correction: guarded(
-    'rates',
-    z
-      .object({
-        field: z.string(),
-        from: z.number().optional(),
-        to: z.number().optional(),
-        factor: z.string().optional(),
-      })
+/**
+ * Rewords a finding's or exception's message that quotes a rate or amount, for a caller who may
+ * not see rates; `kindField` names the field holding the rule kind.
+ */
+export function withoutMoney(kindField: string) {
+  return (value: Record<string, unknown>) => ({
+    ...value,
+    message: messageWithoutMoney(String(value[kindField]), String(value.message)),
+  });
+}
+
+export const workFindingSchema = reworded(
+  'rates',
+  z.object({
+    rule_id: z.string(),
+    kind: z.string(),
+    severity: z.enum(SEVERITIES),
+    owner: z.enum(RULE_OWNERS).describe('The role that must act.'),
+    owner_user_id: z
+      .number()
+      .int()
       .nullable()
-      .describe('What an adjust rule would change (hours in hundredths, money in cents).'),
-  ),
-  exception_id: z.number().int().nullable(),
-  state: z.enum(['open', 'waived']).nullable(),
-});
+      .describe('The user in that role; null when unassigned.'),
+    message: z.string(),
+    guideline_id: z.string().nullable(),
+    guideline_version: z.number().int().nullable(),
+    correction: guarded(
+      'rates',
+      z
+        .object({
+          field: z.string(),
+          from: z.number().optional(),
+          to: z.number().optional(),
+          factor: z.string().optional(),
+        })
+        .nullable()
+        .describe('What an adjust rule would change (hours in hundredths, money in cents).'),
+    ),
+    exception_id: z.number().int().nullable(),
+    state: z.enum(['open', 'waived']).nullable(),
+  }),
+  withoutMoney('kind'),
+);
 export type WorkFindingDto = z.infer<typeof workFindingSchema>;
 
 export function toFindingDto(finding: ScanFinding): WorkFindingDto {

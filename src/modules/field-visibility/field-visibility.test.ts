@@ -7,6 +7,7 @@ import { declaredRoutesOf, type DeclaredRoute } from '../../http/auth.js';
 import type { TestDatabase } from '../../test/database.js';
 import { openTestDatabase } from '../../test/database.js';
 import {
+  buildActiveGuideline,
   buildClient,
   buildExpense,
   buildMatter,
@@ -66,6 +67,19 @@ beforeAll(async () => {
   app = await buildApp({ ctx: t.ctx });
   call = caller(app);
   const client = await buildClient(t.db);
+  // A rate cap below the entries' rate: its findings' messages quote the rate.
+  await buildActiveGuideline(
+    t.db,
+    `
+id: fv-ocg
+client: ${client.client_code}
+name: Field rules guidelines
+effective_from: 2026-01-01
+rules:
+  - { id: cap, kind: rate_cap, params: { max_rate: 500.00 }, severity: warn, owner: timekeeper }
+`,
+    client.id,
+  );
   const attorney = await buildTimekeeper(t.db, { classification: 'PT' });
   const timekeeper = await buildTimekeeper(t.db, { standard_rate_cents: STANDARD_RATE.cents });
   const matter = await buildMatter(t.db, {

@@ -105,3 +105,52 @@ describe('exception alerts', () => {
     expect(channels.emails[0]!.rendered.text).not.toContain('OCG 5.2');
   });
 });
+
+describe('exception alerts and field-level rules', () => {
+  it('tells an owner who may not see rates what is wrong without the figures', async () => {
+    const client = await buildClient(t.db, { client_code: 'CAPCO' });
+    await buildActiveGuideline(
+      t.db,
+      `
+id: capco-ocg
+client: CAPCO
+name: CAPCO billing guidelines
+effective_from: 2026-01-01
+rules:
+  - { id: cap, kind: rate_cap, params: { max_rate: 500.00 }, severity: block, owner: timekeeper }
+`,
+      client.id,
+    );
+    await buildMatter(t.db, { client_id: client.id, matter_code: 'CAPCO-1' });
+    const keeper = await buildTimekeeper(t.db, {
+      timekeeper_code: 'CAPCO-TK',
+      standard_rate_cents: 61737,
+    });
+    const owner = await buildUser(t.db, { roles: ['timekeeper'], timekeeper_id: keeper.id });
+
+    t.clock.set('2026-11-03T09:01:00Z');
+    // A day later: a fresh session.
+    coordinator = await signIn(
+      app,
+      (await buildUser(t.db, { roles: ['billing_coordinator'] })).email,
+    );
+    expect((await entry('CAPCO-1', 'CAPCO-TK', '1.00', '2026-10-05')).statusCode).toBe(201);
+    const stored = await t.db
+      .selectFrom('guideline_exception')
+      .select('message')
+      .where('rule_id', '=', 'cap')
+      .executeTakeFirstOrThrow();
+    // The billing team's record keeps the figures.
+    expect(stored.message).toContain('617.37');
+    const [alert] = await t.db
+      .selectFrom('notification_outbox')
+      .select('payload')
+      .where('kind', '=', 'exception_alert')
+      .where('recipient_user_id', '=', owner.id)
+      .execute();
+    expect(JSON.stringify(alert!.payload)).not.toContain('617.37');
+    expect(JSON.stringify(alert!.payload)).toContain(
+      "above the client's cap for the timekeeper's classification",
+    );
+  });
+});

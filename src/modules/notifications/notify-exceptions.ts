@@ -8,7 +8,10 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { NotificationSettings } from '../../config/notifications.js';
 import type { DB } from '../../db/schema.js';
+import { visibilityOfRoles } from '../../domain/field-visibility.js';
+import { messageWithoutMoney } from '../../domain/guidelines/index.js';
 import type { ExceptionItem } from '../../domain/notifications/kinds.js';
+import { listRows } from '../field-visibility/field-visibility.repository.js';
 import { enqueueNotification } from './enqueue.js';
 import { notificationSettingsOf } from './settings.js';
 
@@ -30,9 +33,12 @@ export async function queueExceptionAlerts(
   const rows = await db
     .selectFrom('guideline_exception as e')
     .innerJoin('matter as m', 'm.id', 'e.matter_id')
+    .innerJoin('app_user as u', 'u.id', 'e.owner_user_id')
     .select([
       'e.id',
       'e.owner_user_id',
+      'u.roles as owner_roles',
+      'e.rule_kind',
       'e.matter_id',
       'e.rule_id',
       'e.severity',
@@ -55,6 +61,9 @@ export async function queueExceptionAlerts(
     )
     .orderBy('e.id')
     .execute();
+  // An owner whose roles may not see rates reads a rate finding's message without the figures.
+  const byRole = new Map((await listRows(db)).map((row) => [row.role, row]));
+  const seesRates = (roles: readonly string[]) => visibilityOfRoles(roles, byRole).rates;
   const groups = new Map<number, { owner: number; items: ExceptionItem[] }>();
   for (const row of rows) {
     let group = groups.get(row.owner_user_id!);
@@ -69,7 +78,9 @@ export async function queueExceptionAlerts(
       matterCode: row.matter_code,
       entity: row.entity_type,
       entityId: row.entity_external_id,
-      message: row.message,
+      message: seesRates(row.owner_roles)
+        ? row.message
+        : messageWithoutMoney(row.rule_kind, row.message),
     });
   }
   const window = alertWindow(now, settings.exceptionWindowMinutes);

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../config/context.js';
 import { notFound } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
-import { guarded, maskFields } from '../../http/field-rules.js';
+import { guarded, maskFields, reworded } from '../../http/field-rules.js';
+import { withoutMoney } from '../compliance/findings.schemas.js';
 import { visibilityOf } from '../field-visibility/field-visibility.service.js';
 import * as repo from '../invoices/invoices.repository.js';
 import { WRITE_DOWN_KINDS } from './prebill.repository.js';
@@ -71,6 +72,7 @@ export interface Prebill {
   };
   exceptions: {
     rule_id: string;
+    rule_kind: string;
     severity: string;
     message: string;
     owner: string;
@@ -126,6 +128,8 @@ export const prebillFieldRules = z.object({
     used_basis_points: money,
   }),
   adjustments: z.array(z.object({ amount_cents: money, reason, note: reason })),
+  // A message quoting a rate (a rate cap's finding) is reworded.
+  exceptions: z.array(reworded('rates', z.object({}), withoutMoney('rule_kind'))),
   groups: z.array(
     z.object({
       ...subtotalRules,
@@ -208,6 +212,7 @@ async function loadWholePrebill(
         .leftJoin('app_user as u', 'u.id', 'g.owner_user_id')
         .select([
           'g.rule_id',
+          'g.rule_kind',
           'g.severity',
           'g.message',
           'g.owner_role',
@@ -390,6 +395,7 @@ async function loadWholePrebill(
     },
     exceptions: exceptions.map((e) => ({
       rule_id: e.rule_id,
+      rule_kind: e.rule_kind,
       severity: e.severity,
       message: e.message,
       owner: e.owner_name === null ? e.owner_role : `${e.owner_name} (${e.owner_role})`,

@@ -8256,7 +8256,8 @@ export interface paths {
                 matter_id: number;
                 matter_code: string;
                 message: string;
-                correction: unknown | null;
+                /** @description Null when your roles may not see rates and amounts. */
+                correction: (unknown | null) | null;
                 guideline_version_id: number | null;
                 guideline_key: string | null;
                 guideline_version: number | null;
@@ -8401,7 +8402,8 @@ export interface paths {
               matter_id: number;
               matter_code: string;
               message: string;
-              correction: unknown | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              correction: (unknown | null) | null;
               guideline_version_id: number | null;
               guideline_key: string | null;
               guideline_version: number | null;
@@ -8553,7 +8555,8 @@ export interface paths {
               matter_id: number;
               matter_code: string;
               message: string;
-              correction: unknown | null;
+              /** @description Null when your roles may not see rates and amounts. */
+              correction: (unknown | null) | null;
               guideline_version_id: number | null;
               guideline_key: string | null;
               guideline_version: number | null;
