@@ -7,6 +7,18 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 
+/**
+ * Which databases a benchmark runs on: both, or the one MATTERFLOW_BENCH_DATABASES names
+ * (`pglite` or `postgres`); any other value is refused rather than running nothing.
+ */
+export function selectedDatabases(): { pglite: boolean; postgres: boolean } {
+  const only = process.env.MATTERFLOW_BENCH_DATABASES;
+  if (only === undefined || only === '') return { pglite: true, postgres: true };
+  if (only !== 'pglite' && only !== 'postgres')
+    throw new Error(`MATTERFLOW_BENCH_DATABASES must be pglite or postgres, not "${only}"`);
+  return { pglite: only === 'pglite', postgres: only === 'postgres' };
+}
+
 /** Runs `work` on a migrated PGlite database in a temporary directory, removed afterwards. */
 export async function withFreshPglite<T>(work: (database: Database) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'matterflow-bench-'));

@@ -14,7 +14,7 @@ import { SYSTEM_ACTOR } from '../domain/policy.js';
 import { importGuideline } from '../modules/guidelines/import-guideline.js';
 import { importRecords } from '../modules/import-export/import.service.js';
 import { runBillRun } from '../modules/invoices/bill-run.js';
-import { withFreshPglite, withFreshPostgres } from './bench-databases.js';
+import { selectedDatabases, withFreshPglite, withFreshPostgres } from './bench-databases.js';
 import { loadBenchGuideline } from './rules-guideline.js';
 import { RULES_BENCH_FIRM, SyntheticFirm, type SyntheticFirmOptions } from './synthetic-firm.js';
 import { syntheticEntries, toEntryRecord } from './synthetic-work.js';
@@ -125,12 +125,12 @@ export async function runBillRunBench(): Promise<void> {
   if (!(scale > 0 && scale <= 1)) throw new Error('MATTERFLOW_BENCH_SCALE must be in (0, 1]');
   // The small size first, so the full size's peak cannot hide behind what the small one left.
   const sizes = [firmAt(scale / 10), firmAt(scale)];
-  const only = process.env.MATTERFLOW_BENCH_DATABASES;
+  const run = selectedDatabases();
   const serverUrl = process.env.MATTERFLOW_BENCH_DATABASE_URL;
-  if (only === undefined || only === 'pglite')
+  if (run.pglite)
     for (const options of sizes)
       report('PGlite', options, await withFreshPglite((db) => measure(db, options)));
-  if (only === undefined || only === 'postgres') {
+  if (run.postgres) {
     if (serverUrl === undefined) out('PostgreSQL skipped: set MATTERFLOW_BENCH_DATABASE_URL');
     else
       for (const options of sizes)

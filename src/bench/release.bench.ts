@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR } from '../domain/policy.js';
 import { importGuideline } from '../modules/guidelines/import-guideline.js';
 import { laneOf } from '../modules/time-entries/save-lane.js';
 import { formatTable, type TableRow } from './bench-table.js';
-import { withFreshPglite, withFreshPostgres } from './bench-databases.js';
+import { selectedDatabases, withFreshPglite, withFreshPostgres } from './bench-databases.js';
 import { loadFirm } from './rules-database.js';
 import { loadBenchGuideline } from './rules-guideline.js';
 import { LOAD_SECONDS, startSaveServer, type SaveLatency } from './save-latency.js';
@@ -60,14 +60,13 @@ async function measure(label: string, database: Database, firm: SyntheticFirm) {
 
 export async function runReleaseBench(): Promise<void> {
   const firm = new SyntheticFirm(scaledBenchFirm());
-  const only = process.env.MATTERFLOW_BENCH_DATABASES;
-  const pglite =
-    only === undefined || only === 'pglite'
-      ? await withFreshPglite((database) => measure('PGlite', database, firm))
-      : [];
+  const run = selectedDatabases();
+  const pglite = run.pglite
+    ? await withFreshPglite((database) => measure('PGlite', database, firm))
+    : [];
   const serverUrl = process.env.MATTERFLOW_BENCH_DATABASE_URL;
   const postgres =
-    serverUrl && (only === undefined || only === 'postgres')
+    serverUrl && run.postgres
       ? await withFreshPostgres(serverUrl, 10, (database) => measure('PostgreSQL', database, firm))
       : null;
   if (postgres === null) out('PostgreSQL skipped: set MATTERFLOW_BENCH_DATABASE_URL');
