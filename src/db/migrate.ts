@@ -12,6 +12,7 @@ import * as security from './migrations/2026-11-27T0800-security.js';
 import * as firmHolidays from './migrations/2026-11-27T1400-firm-holidays.js';
 import * as fieldVisibility from './migrations/2026-11-27T1200-field-visibility.js';
 import * as ebillingProfile from './migrations/2026-11-27T1300-ebilling-profile.js';
+import * as voidedLinesRevaluation from './migrations/2026-11-27T1500-voided-lines-revaluation.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T1400-firm-holidays': firmHolidays,
   '2026-11-27T1200-field-visibility': fieldVisibility,
   '2026-11-27T1300-ebilling-profile': ebillingProfile,
+  '2026-11-27T1500-voided-lines-revaluation': voidedLinesRevaluation,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

@@ -6,6 +6,9 @@
  *
  * Only the work the invoice bills moves: lines billed or at no charge. Work a reviewer excluded,
  * held to a later cycle or moved to another matter stays released.
+ *
+ * Voiding also ends the invoice's claim on its work: its live lines become `voided` (see
+ * `voidLines`), so the next bill run lists the work on a new invoice.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
@@ -84,4 +87,22 @@ export async function settleBilledWork(
       now,
     );
   return moved;
+}
+
+/**
+ * Marks the lines of a voided invoice that billed work (billed or at no charge) `voided`, in the
+ * caller's transaction, after its work was released. The lines stay, with their values, for the
+ * record; they no longer count as live, so the partial unique indexes on invoice_line let the
+ * work join a new invoice. Lines a reviewer excluded, held or moved keep their disposition.
+ * Returns how many lines were voided.
+ */
+export async function voidLines(trx: Kysely<DB>, invoiceId: number, now: Date): Promise<number> {
+  const rows = await trx
+    .updateTable('invoice_line')
+    .set({ disposition: 'voided', version: sql`version + 1`, updated_at: now })
+    .where('invoice_id', '=', invoiceId)
+    .where('disposition', 'in', ['bill', 'no_charge'])
+    .returning('id')
+    .execute();
+  return rows.length;
 }

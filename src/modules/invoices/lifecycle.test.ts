@@ -316,6 +316,83 @@ describe('work on a signed-off invoice', () => {
     expect(released).toHaveLength(1);
   });
 
+  it('is billed again on a new invoice once its invoice is voided, which keeps its lines', async () => {
+    const { matter, approver } = await matterOn('hourly');
+    const lines = async (id: number) =>
+      (await call('GET', `/invoices/${id}`, coordinator))
+        .json()
+        .lines.map(
+          (l: {
+            time_entry_id: number | null;
+            expense_id: number | null;
+            disposition: string;
+            amount_cents: number;
+          }) => ({
+            time_entry_id: l.time_entry_id,
+            expense_id: l.expense_id,
+            disposition: l.disposition,
+            amount_cents: l.amount_cents,
+          }),
+        );
+    const first = (await billRun(matter.matter_code)).json().invoices[0];
+    const listed = await lines(first.id);
+    expect(listed.map((l: { disposition: string }) => l.disposition)).toEqual(['bill', 'bill']);
+
+    // A draft voided: its lines stay for the record, voided, and the work is free again.
+    const voided = await move(first.id, coordinator, 'void', 'Raised on the wrong period');
+    expect(voided).toMatchObject({ state: 'void', total_cents: 81000 });
+    expect(await lines(first.id)).toEqual(
+      listed.map((l: object) => ({ ...l, disposition: 'voided' })),
+    );
+    const transition = await t.db
+      .selectFrom('audit_event')
+      .select('after')
+      .where('entity_type', '=', 'invoice')
+      .where('entity_id', '=', String(first.id))
+      .where('action', '=', 'invoice.transition')
+      .executeTakeFirstOrThrow();
+    expect(transition.after).toMatchObject({ state: 'void', lines_voided: 2 });
+
+    const rerun = (await billRun(matter.matter_code)).json();
+    expect(rerun).toMatchObject({ created: 1, entries_billed: 1, expenses_billed: 1 });
+    const second = rerun.invoices[0];
+    expect(second.id).not.toBe(first.id);
+    expect(second.invoice_number).not.toBe(first.invoice_number);
+    expect(second).toMatchObject({ outcome: 'created', state: 'draft', total_cents: 81000 });
+    expect(await lines(second.id)).toEqual(listed);
+
+    // Signed off, the work is billed; voided after sign-off, it is released and billed anew.
+    await move(second.id, coordinator, 'in_review');
+    await move(second.id, coordinator, 'ready_for_approval');
+    await move(second.id, approver, 'approved');
+    expect(await statuses(matter.id)).toEqual({ entries: ['billed'], expenses: ['billed'] });
+    await move(second.id, coordinator, 'void', 'Client merged the matters');
+    expect(await statuses(matter.id)).toEqual({ entries: ['released'], expenses: ['released'] });
+    const third = (await billRun(matter.matter_code)).json().invoices[0];
+    expect(third).toMatchObject({ outcome: 'created', total_cents: 81000 });
+    expect(new Set([first.id, second.id, third.id]).size).toBe(3);
+    await move(third.id, coordinator, 'in_review');
+    await move(third.id, coordinator, 'ready_for_approval');
+    await move(third.id, approver, 'approved');
+    expect(await statuses(matter.id)).toEqual({ entries: ['billed'], expenses: ['billed'] });
+    // The work is on one live line only; the two void invoices keep theirs, voided.
+    const claims = await t.db
+      .selectFrom('invoice_line')
+      .select(['invoice_id', 'disposition'])
+      .where('invoice_id', 'in', [first.id, second.id, third.id])
+      .where('time_entry_id', 'is not', null)
+      .orderBy('invoice_id')
+      .execute();
+    expect(claims).toEqual([
+      { invoice_id: first.id, disposition: 'voided' },
+      { invoice_id: second.id, disposition: 'voided' },
+      { invoice_id: third.id, disposition: 'bill' },
+    ]);
+    // A run now finds nothing to bill: the work is on the approved invoice.
+    const quiet = (await billRun(matter.matter_code)).json();
+    expect(quiet).toMatchObject({ created: 0, refreshed: 0, entries_billed: 0 });
+  });
+
   it('leaves work a reviewer took off the invoice released', async () => {
     const { matter, approver } = await matterOn('hourly');
     const id: number = (await billRun(matter.matter_code)).json().invoices[0].id;

@@ -18,7 +18,7 @@ import {
   type InvoiceFacts,
   type InvoiceState,
 } from '../../domain/workflow/index.js';
-import { settleBilledWork } from './billed-work.js';
+import { settleBilledWork, voidLines } from './billed-work.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { checkReadiness } from '../ebilling/readiness.js';
 import { notificationSettingsOf } from '../notifications/settings.js';
@@ -151,6 +151,8 @@ export async function transitionInTransaction(
     { state: plan.nextState, previousState: plan.previousState },
     now,
   );
+  // A voided invoice keeps its lines for the record and lets go of the work they listed.
+  const voided = plan.nextState === 'void' ? await voidLines(trx, invoiceId, now) : 0;
   await appendAuditEvent(
     trx,
     actor,
@@ -168,6 +170,7 @@ export async function transitionInTransaction(
         approval_level: plan.approvalLevel,
         action: plan.action,
         ...(invoice.urgent ? { urgent: false } : {}),
+        ...(voided > 0 ? { lines_voided: voided } : {}),
       },
       reason,
     },
