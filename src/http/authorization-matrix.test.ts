@@ -52,6 +52,9 @@ const ACCESS_REFUSALS = [
   'UNAUTHENTICATED',
 ];
 
+/** The walled matter's practice area: only its members may learn that the firm has one. */
+const WALLED_PRACTICE_AREA = 'Internal investigations';
+
 let t: TestDatabase;
 let app: FastifyInstance;
 const cookies = {} as Record<Role, string>;
@@ -77,7 +80,11 @@ beforeAll(async () => {
   const client = await buildClient(t.db);
   const timekeeper = await buildTimekeeper(t.db);
   const matter = await buildMatter(t.db, { client_id: client.id });
-  const walled = await buildMatter(t.db, { client_id: client.id, restricted: true });
+  const walled = await buildMatter(t.db, {
+    client_id: client.id,
+    restricted: true,
+    practice_area: WALLED_PRACTICE_AREA,
+  });
   const entry = await buildTimeEntry(t.db, { matter_id: matter.id, timekeeper_id: timekeeper.id });
   const walledEntry = await buildTimeEntry(t.db, {
     matter_id: walled.id,
@@ -247,6 +254,16 @@ describe('authorization matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
+    // The dashboard's filter choices come from visible matters only.
+    for (const role of ROLES) {
+      const choices = await send('GET', '/api/v1/metrics/filters', { cookie: cookies[role] });
+      if (
+        choices.statusCode === 200 &&
+        choices.json().practice_areas.includes(WALLED_PRACTICE_AREA)
+      )
+        wrong.push(`${role} /api/v1/metrics/filters names the walled practice area`);
+    }
+    expect(wrong).toEqual([]);
     const member = await send(
       'GET',
       `/api/v1/matters?q=${encodeURIComponent(ids.walledMatterName)}`,
@@ -255,6 +272,8 @@ describe('authorization matrix', () => {
       },
     );
     expect(member.json().items).toHaveLength(1);
+    const memberChoices = await send('GET', '/api/v1/metrics/filters', { cookie: memberCookie });
+    expect(memberChoices.json().practice_areas).toContain(WALLED_PRACTICE_AREA);
   });
 
   it('lets each role through exactly the routes the policy table grants it', async () => {

@@ -297,11 +297,13 @@ export function findRejections(
   visibleMatters: VisibleMatters,
   from: string,
   to: string,
+  filter: { clientCode?: string | undefined; practiceArea?: string | undefined } = {},
 ) {
-  return db
+  let query = db
     .selectFrom('ebilling_response as r')
     .innerJoin('invoice as i', 'i.id', 'r.invoice_id')
     .innerJoin('client as c', 'c.id', 'i.client_id')
+    .innerJoin('matter as m', 'm.id', 'i.matter_id')
     .select([
       'r.id',
       'r.invoice_number',
@@ -317,10 +319,11 @@ export function findRejections(
     .where('r.status', 'in', ['rejected', 'reduced'])
     .where('r.response_date', '>=', from)
     .where('r.response_date', '<=', to)
-    .where('i.matter_id', 'in', visibleMatters)
-    .orderBy('r.response_date')
-    .orderBy('r.id')
-    .execute();
+    .where('i.matter_id', 'in', visibleMatters);
+  if (filter.clientCode !== undefined) query = query.where('c.client_code', '=', filter.clientCode);
+  if (filter.practiceArea !== undefined)
+    query = query.where('m.practice_area', '=', filter.practiceArea);
+  return query.orderBy('r.response_date').orderBy('r.id').execute();
 }
 
 /** Approved invoices of clients on LEDES for the period starting `periodStart`, in id order. */

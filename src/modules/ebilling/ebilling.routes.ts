@@ -128,7 +128,10 @@ export const ebillingRoutes: RegisterRoutes = async (api, { ctx }) => {
       response: { 200: rejectionReportSchema, ...errorResponses },
     },
     handler: (request) =>
-      rejectionReport(ctx, actorOf(request), request.query.from, request.query.to),
+      rejectionReport(ctx, actorOf(request), request.query.from, request.query.to, {
+        clientCode: request.query.client_code,
+        practiceArea: request.query.practice_area,
+      }),
   });
 
   r.get('/ebilling/reason-map', {

@@ -96,7 +96,16 @@ export const responseImportSchema = z.object({
 });
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
-export const rejectionQuerySchema = z.object({ from: isoDate, to: isoDate });
+export const rejectionQuerySchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  client_code: z.string().min(1).optional().describe('Only answers on this client’s invoices.'),
+  practice_area: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Only answers on invoices of matters in this practice area.'),
+});
 
 export const rejectionReportSchema = z.object({
   from: z.string(),

@@ -379,6 +379,13 @@ describe('GET /reports/rejections and the reason-code map', () => {
       },
     ]);
     expect(report.reductions).toEqual([]);
+    // Narrowed to a client or a practice area; a walled client stays empty to outsiders.
+    const period = '/reports/rejections?from=2026-12-01&to=2026-12-31';
+    expect((await get(`${period}&client_code=RPA`)).json().responses).toBe(2);
+    expect((await get(`${period}&client_code=RPW`)).json().responses).toBe(0);
+    expect((await get(`${period}&client_code=RPW`, member)).json().responses).toBe(1);
+    expect((await get(`${period}&practice_area=Litigation`, member)).json().responses).toBe(3);
+    expect((await get(`${period}&practice_area=Employment`, member)).json().responses).toBe(0);
 
     // A map of the firm's own: every problem by line and column, then a version that applies.
     const bad = await post(

@@ -50,15 +50,19 @@ export interface RejectionReduction {
   amount_due_cents: number;
 }
 
-/** The rejection report for answers dated `from`–`to` (inclusive) on matters the actor may see. */
+/**
+ * The rejection report for answers dated `from`–`to` (inclusive) on matters the actor may see,
+ * optionally only of one client or practice area.
+ */
 export async function rejectionReport(
   ctx: AppContext,
   actor: Actor,
   from: string,
   to: string,
+  filter: { clientCode?: string | undefined; practiceArea?: string | undefined } = {},
 ): Promise<RejectionReport> {
   const [rows, inForce] = await Promise.all([
-    repo.findRejections(ctx.db, visibleMatterIds(ctx.db, actor, 'work'), from, to),
+    repo.findRejections(ctx.db, visibleMatterIds(ctx.db, actor, 'work'), from, to, filter),
     reasonMapInForce(ctx.db),
   ]);
   const byCode = new Map<string, RejectionReason>();

@@ -97,6 +97,82 @@ export async function cycleTimeByStage(
   }));
 }
 
+export interface CycleTimeTrendRow extends CycleTimeRow {
+  /** The first day of the interval the visits ended in (`YYYY-MM-DD`, UTC; weeks start Monday). */
+  period_start: string;
+}
+
+/**
+ * Cycle time by stage over time: the visits that ended in the period, grouped by the interval
+ * they ended in, with the same nearest-rank median and 90th percentile as `cycleTimeByStage`.
+ */
+export async function cycleTimeTrend(
+  db: Kysely<DB>,
+  actor: Actor,
+  scope: FlowScope,
+  interval: Interval,
+): Promise<CycleTimeTrendRow[]> {
+  const result = await sql<{
+    period_start: string;
+    stage: string;
+    visits: string | number;
+    median_seconds: string | number;
+    p90_seconds: string | number;
+  }>`
+    with ${visitsCte(db, actor, scope)},
+    durations as (
+      select stage,
+        to_char(date_trunc(${sql.lit(interval)}, exited_at at time zone 'UTC'), 'YYYY-MM-DD') as period_start,
+        floor(extract(epoch from exited_at - entered_at))::bigint as seconds
+      from visits
+      where exited_at is not null
+        and exited_at >= ${startOf(scope.from)} and exited_at < ${endOf(scope.to)}
+    )
+    select period_start, stage, count(*) as visits,
+      percentile_disc(0.5) within group (order by seconds) as median_seconds,
+      percentile_disc(0.9) within group (order by seconds) as p90_seconds
+    from durations group by period_start, stage order by period_start, stage`.execute(db);
+  return result.rows.map((r) => ({
+    period_start: r.period_start,
+    stage: r.stage,
+    visits: Number(r.visits),
+    median_seconds: Number(r.median_seconds),
+    p90_seconds: Number(r.p90_seconds),
+  }));
+}
+
+/** The clients and practice areas of the matters the actor may see, for the metrics' filters. */
+export async function filterChoices(db: Kysely<DB>, actor: Actor) {
+  const visible = visibleMatterIds(db, actor, 'work');
+  const [clients, practiceAreas] = await Promise.all([
+    db
+      .selectFrom('client as c')
+      .select(['c.client_code', 'c.name'])
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('matter as m')
+            .select('m.id')
+            .whereRef('m.client_id', '=', 'c.id')
+            .where('m.id', 'in', visible),
+        ),
+      )
+      .orderBy('c.client_code')
+      .execute(),
+    db
+      .selectFrom('matter as m')
+      .select('m.practice_area')
+      .distinct()
+      .where('m.id', 'in', visible)
+      .orderBy('m.practice_area')
+      .execute(),
+  ]);
+  return {
+    clients: clients.map((c) => ({ client_code: c.client_code, name: c.name })),
+    practice_areas: practiceAreas.map((p) => p.practice_area),
+  };
+}
+
 export interface ReworkCounts {
   /** Invoices that moved (any stage event) in the period. */
   invoices: number;

@@ -2,8 +2,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/auth.js';
 import type { RegisterRoutes } from '../../http/modules.js';
 import { errorResponses } from '../../http/openapi.js';
-import { flowMetricsQuerySchema, flowMetricsSchema } from './flow-metrics.schemas.js';
-import { flowMetrics } from './flow-metrics.service.js';
+import {
+  flowFilterChoicesSchema,
+  flowMetricsQuerySchema,
+  flowMetricsSchema,
+} from './flow-metrics.schemas.js';
+import { flowFilterChoices, flowMetrics } from './flow-metrics.service.js';
 
 export const metricsRoutes: RegisterRoutes = async (api, { ctx }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
@@ -28,5 +32,15 @@ export const metricsRoutes: RegisterRoutes = async (api, { ctx }) => {
           ? {}
           : { practiceArea: request.query.practice_area }),
       }),
+  });
+
+  r.get('/metrics/filters', {
+    config: { policy: { action: 'read', resource: 'flow_metrics' } },
+    schema: {
+      tags: ['metrics'],
+      summary: 'The clients and practice areas the flow metrics and reports can be filtered by',
+      response: { 200: flowFilterChoicesSchema, ...errorResponses },
+    },
+    handler: (request) => flowFilterChoices(ctx, actorOf(request)),
   });
 };

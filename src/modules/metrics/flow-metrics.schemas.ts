@@ -11,7 +11,9 @@ export const flowMetricsQuerySchema = z.object({
   interval: z
     .enum(['day', 'week', 'month'])
     .default('week')
-    .describe('Bucket size for exception volume (weeks start on Monday, UTC).'),
+    .describe(
+      'Bucket size for the cycle time trend and exception volume (weeks start on Monday, UTC).',
+    ),
 });
 export type FlowMetricsQuery = z.infer<typeof flowMetricsQuerySchema>;
 
@@ -31,6 +33,22 @@ export const flowMetricsSchema = z.object({
       }),
     )
     .describe('Per stage, the visits that ended in the period: count, median and 90th percentile.'),
+  cycle_time_trend: z
+    .object({
+      interval: z.enum(['day', 'week', 'month']),
+      series: z.array(
+        z.object({
+          period_start: z.string(),
+          stage: z.string(),
+          visits: count,
+          median_seconds: count,
+          p90_seconds: count,
+        }),
+      ),
+    })
+    .describe(
+      'The same figures per interval, by the interval each visit ended in (only intervals with visits).',
+    ),
   rework: z.object({
     invoices: count.describe('Invoices with any stage event in the period.'),
     invoices_with_rework: count,
@@ -78,3 +96,9 @@ export const flowMetricsSchema = z.object({
   }),
 });
 export type FlowMetrics = z.infer<typeof flowMetricsSchema>;
+
+export const flowFilterChoicesSchema = z.object({
+  clients: z.array(z.object({ client_code: z.string(), name: z.string() })),
+  practice_areas: z.array(z.string()),
+});
+export type FlowFilterChoices = z.infer<typeof flowFilterChoicesSchema>;

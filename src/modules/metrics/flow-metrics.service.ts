@@ -4,7 +4,7 @@ import { isIsoDate } from '../../domain/dates.js';
 import { AppError, validationError, type FieldIssue } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import * as repo from './flow-metrics.repository.js';
-import type { FlowMetrics, FlowMetricsQuery } from './flow-metrics.schemas.js';
+import type { FlowFilterChoices, FlowMetrics, FlowMetricsQuery } from './flow-metrics.schemas.js';
 
 const DAY_MS = 86_400_000;
 /** The default period: the 90 days ending today. */
@@ -36,15 +36,16 @@ export async function flowMetrics(
       .toISOString()
       .slice(0, 10);
   checkPeriod(from, to);
+  const interval = input.interval ?? 'week';
   const scope: repo.FlowScope = {
     from,
     to,
     ...(input.clientCode === undefined ? {} : { clientCode: input.clientCode }),
     ...(input.practiceArea === undefined ? {} : { practiceArea: input.practiceArea }),
   };
-  const interval = input.interval ?? 'week';
-  const [cycle, rework, aging, exceptions] = await Promise.all([
+  const [cycle, trend, rework, aging, exceptions] = await Promise.all([
     repo.cycleTimeByStage(ctx.db, actor, scope),
+    repo.cycleTimeTrend(ctx.db, actor, scope, interval),
     repo.reworkCounts(ctx.db, actor, scope),
     repo.agingByOwner(ctx.db, actor, scope, asOf),
     repo.exceptionVolume(ctx.db, actor, scope, interval),
@@ -54,6 +55,7 @@ export async function flowMetrics(
     filters: { client_code: input.clientCode ?? null, practice_area: input.practiceArea ?? null },
     as_of: asOf,
     cycle_time: cycle,
+    cycle_time_trend: { interval, series: trend },
     rework: {
       invoices: rework.invoices,
       invoices_with_rework: rework.invoicesWithRework,
@@ -69,6 +71,12 @@ export async function flowMetrics(
     aging: { buckets: ['days_0_2', 'days_3_5', 'days_6_10', 'over_10'], owners: aging },
     exceptions: { interval, series: exceptions },
   };
+}
+
+/** The clients and practice areas the actor may filter the metrics by (walled matters' only for members). */
+export async function flowFilterChoices(ctx: AppContext, actor: Actor): Promise<FlowFilterChoices> {
+  await authorize(ctx, actor);
+  return repo.filterChoices(ctx.db, actor);
 }
 
 async function authorize(ctx: AppContext, actor: Actor): Promise<void> {

@@ -170,6 +170,11 @@ describe('GET /api/v1/metrics/flow', () => {
       // A: 5 h, then 3 h
       { stage: 'ready_for_approval', visits: 2, median_seconds: 10800, p90_seconds: 18000 },
     ]);
+    // Every visit ended in the week of Monday 2 November: the trend has that one week.
+    expect(body.cycle_time_trend).toEqual({
+      interval: 'week',
+      series: body.cycle_time.map((row: object) => ({ period_start: '2026-11-02', ...row })),
+    });
     expect(body.rework).toEqual({
       invoices: 2,
       invoices_with_rework: 1,
@@ -256,5 +261,80 @@ describe('GET /api/v1/metrics/flow', () => {
     const backwards = await metrics(users.legalOps!.email, 'from=2026-11-30&to=2026-11-01');
     expect(backwards.statusCode).toBe(400);
     expect((await metrics(users.legalOps!.email, 'from=2026-02-30')).statusCode).toBe(400);
+  });
+
+  it('offers as filters only the clients and practice areas of matters the user may see', async () => {
+    const filters = (email: string) =>
+      signIn(app, email).then((cookie) =>
+        app.inject({ method: 'GET', url: '/api/v1/metrics/filters', headers: { cookie } }),
+      );
+    const outsider = await filters(users.legalOps!.email);
+    expect(outsider.statusCode).toBe(200);
+    expect(outsider.json()).toEqual({
+      clients: [
+        { client_code: 'FLOW1', name: expect.any(String) },
+        { client_code: 'FLOW2', name: expect.any(String) },
+      ],
+      practice_areas: ['Corporate', 'Litigation'],
+    });
+    const insider = (await filters(users.insider!.email)).json();
+    expect(insider.clients.map((c: { client_code: string }) => c.client_code)).toEqual([
+      'FLOW1',
+      'FLOW2',
+      'WALL',
+    ]);
+    expect((await filters(users.coordinator!.email)).statusCode).toBe(403);
+    expect((await filters(users.plainApprover!.email)).statusCode).toBe(403);
+  });
+
+  // Last: it moves B on, a week later.
+  it('trends cycle time by the interval each visit ended in', async () => {
+    t.clock.advance(3 * DAY); // Monday 9 November, 21:00
+    await move('B', actors.coordinator!, 'ready_for_approval');
+    const weekly = (await metrics(users.legalOps!.email, `${PERIOD}&client_code=FLOW1`)).json();
+    const secondWeek = weekly.cycle_time_trend.series.filter(
+      (row: { period_start: string }) => row.period_start === '2026-11-09',
+    );
+    // B sat in review from 2 November 12:00 to 9 November 21:00: 7 days 9 hours.
+    expect(secondWeek).toEqual([
+      {
+        period_start: '2026-11-09',
+        stage: 'in_review',
+        visits: 1,
+        median_seconds: 637200,
+        p90_seconds: 637200,
+      },
+    ]);
+    expect(weekly.cycle_time_trend.series).toHaveLength(4);
+    const monthly = (
+      await metrics(users.legalOps!.email, `${PERIOD}&client_code=FLOW1&interval=month`)
+    ).json();
+    expect(monthly.cycle_time_trend).toEqual({
+      interval: 'month',
+      series: [
+        {
+          period_start: '2026-11-01',
+          stage: 'draft',
+          visits: 2,
+          median_seconds: 3600,
+          p90_seconds: 10800,
+        },
+        // 1 h, 2 h and 7 days 9 h: nearest rank, the 2nd and the 3rd.
+        {
+          period_start: '2026-11-01',
+          stage: 'in_review',
+          visits: 3,
+          median_seconds: 7200,
+          p90_seconds: 637200,
+        },
+        {
+          period_start: '2026-11-01',
+          stage: 'ready_for_approval',
+          visits: 2,
+          median_seconds: 10800,
+          p90_seconds: 18000,
+        },
+      ],
+    });
   });
 });

@@ -145,4 +145,31 @@ describe('the write-down report', () => {
     const bad = await report('reason', coordinator, '2026-02-30', '2026-11-12');
     expect(bad.statusCode).toBe(400);
   });
+
+  it('narrows to one client or one practice area', async () => {
+    await t.db
+      .updateTable('matter')
+      .set({ practice_area: 'Employment' })
+      .where('id', '=', b.matter.id)
+      .execute();
+    const url = (filter: string) =>
+      `/reports/write-downs?from=2026-11-10&to=2026-11-12&by=matter&${filter}`;
+    const ofA = (await call('GET', url(`client_code=${a.client.client_code}`), coordinator)).json();
+    expect(ofA).toMatchObject({
+      total_cents: 55000,
+      rows: [{ key: a.matter.matter_code, count: 3 }],
+    });
+    const employment = (await call('GET', url('practice_area=Employment'), coordinator)).json();
+    expect(employment).toMatchObject({
+      total_cents: 20000,
+      rows: [{ key: b.matter.matter_code, count: 1 }],
+    });
+    // The walled matter's client names nothing to those outside the wall.
+    const walledClient = `client_code=${walled.client.client_code}`;
+    expect((await call('GET', url(walledClient), coordinator)).json()).toMatchObject({
+      total_cents: 0,
+      rows: [],
+    });
+    expect((await call('GET', url(walledClient), member)).json().total_cents).toBe(7000);
+  });
 });

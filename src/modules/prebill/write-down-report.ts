@@ -1,7 +1,7 @@
 /**
  * Write-downs over a period, grouped by reason, timekeeper, matter or client: the reviewer
  * write-downs and discounts that stand (applied, on invoices that are not void), by the day
- * they were asked for (UTC), behind the matter walls. Amounts are positive cents written off.
+ * they were asked for (UTC), behind the matter walls, optionally of one client or practice area. Amounts are positive cents written off.
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../../config/context.js';
@@ -34,7 +34,13 @@ const isDay = (text: string) =>
 export async function writeDownReport(
   app: AppContext,
   actor: Actor,
-  input: { from: string; to: string; by: ReportGroup },
+  input: {
+    from: string;
+    to: string;
+    by: ReportGroup;
+    client_code?: string | undefined;
+    practice_area?: string | undefined;
+  },
 ): Promise<WriteDownReport> {
   const issues = [];
   for (const field of ['from', 'to'] as const)
@@ -64,7 +70,7 @@ export async function writeDownReport(
     matter: { key: sql<string>`m.matter_code`, label: sql<string>`m.name` },
     client: { key: sql<string>`c.client_code`, label: sql<string>`c.name` },
   }[input.by];
-  const rows = await app.db
+  let query = app.db
     .selectFrom('invoice_adjustment as a')
     .innerJoin('invoice as i', 'i.id', 'a.invoice_id')
     .innerJoin('matter as m', 'm.id', 'i.matter_id')
@@ -84,7 +90,11 @@ export async function writeDownReport(
     .where(
       sql<boolean>`(a.requested_at at time zone 'UTC')::date between ${input.from}::date and ${input.to}::date`,
     )
-    .where('i.matter_id', 'in', visibleMatterIds(app.db, actor, 'work'))
+    .where('i.matter_id', 'in', visibleMatterIds(app.db, actor, 'work'));
+  if (input.client_code !== undefined) query = query.where('c.client_code', '=', input.client_code);
+  if (input.practice_area !== undefined)
+    query = query.where('m.practice_area', '=', input.practice_area);
+  const rows = await query
     .groupBy([group.key, group.label])
     .orderBy(sql`sum(-a.amount_cents)`, 'desc')
     .orderBy(group.key)
@@ -96,7 +106,9 @@ export async function writeDownReport(
     amount_cents: Number(r.amount),
   }));
   return {
-    ...input,
+    from: input.from,
+    to: input.to,
+    by: input.by,
     total_cents: out.reduce((sum, r) => sum + r.amount_cents, 0),
     count: out.reduce((sum, r) => sum + r.count, 0),
     rows: out,

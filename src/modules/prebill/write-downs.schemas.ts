@@ -60,6 +60,12 @@ export const reportQuerySchema = z.object({
   from: z.string(),
   to: z.string(),
   by: z.enum(REPORT_GROUPS).default('reason'),
+  client_code: z.string().min(1).optional().describe('Only this client’s invoices.'),
+  practice_area: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Only invoices of matters in this practice area.'),
 });
 export const reportSchema = z.object({
   from: z.string(),

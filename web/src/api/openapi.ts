@@ -11279,7 +11279,7 @@ export interface paths {
           to?: string;
           client_code?: string;
           practice_area?: string;
-          /** @description Bucket size for exception volume (weeks start on Monday, UTC). */
+          /** @description Bucket size for the cycle time trend and exception volume (weeks start on Monday, UTC). */
           interval?: 'day' | 'week' | 'month';
         };
         header?: never;
@@ -11312,6 +11312,18 @@ export interface paths {
                 median_seconds: number;
                 p90_seconds: number;
               }[];
+              /** @description The same figures per interval, by the interval each visit ended in (only intervals with visits). */
+              cycle_time_trend: {
+                /** @enum {string} */
+                interval: 'day' | 'week' | 'month';
+                series: {
+                  period_start: string;
+                  stage: string;
+                  visits: number;
+                  median_seconds: number;
+                  p90_seconds: number;
+                }[];
+              };
               rework: {
                 /** @description Invoices with any stage event in the period. */
                 invoices: number;
@@ -11358,6 +11370,113 @@ export interface paths {
                   still_open: number;
                 }[];
               };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/filters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The clients and practice areas the flow metrics and reports can be filtered by */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clients: {
+                client_code: string;
+                name: string;
+              }[];
+              practice_areas: string[];
             };
           };
         };
@@ -13414,6 +13533,10 @@ export interface paths {
         query: {
           from: string;
           to: string;
+          /** @description Only answers on this client’s invoices. */
+          client_code?: string;
+          /** @description Only answers on invoices of matters in this practice area. */
+          practice_area?: string;
         };
         header?: never;
         path?: never;
@@ -16088,6 +16211,10 @@ export interface paths {
           from: string;
           to: string;
           by?: 'reason' | 'timekeeper' | 'matter' | 'client';
+          /** @description Only this client’s invoices. */
+          client_code?: string;
+          /** @description Only invoices of matters in this practice area. */
+          practice_area?: string;
         };
         header?: never;
         path?: never;
