@@ -59,28 +59,79 @@ export async function findLiveExceptions(
 
 const INSERT_CHUNK = 1_000;
 
+/** The columns an exception is opened with; the rest take their defaults. */
+export type NewException = Pick<
+  Insertable<GuidelineExceptionTable>,
+  | 'fingerprint'
+  | 'rule_id'
+  | 'rule_kind'
+  | 'guideline_version_id'
+  | 'severity'
+  | 'owner_role'
+  | 'owner_user_id'
+  | 'entity_type'
+  | 'time_entry_id'
+  | 'expense_id'
+  | 'invoice_id'
+  | 'entity_external_id'
+  | 'matter_id'
+  | 'message'
+  | 'correction'
+  | 'opened_at'
+  | 'last_seen_at'
+>;
+
 /**
  * Opens exceptions. A concurrent check may have opened the same one a moment earlier; the live
- * fingerprint index keeps one, and the row that lost is simply not returned.
+ * fingerprint index keeps one, and the row that lost is simply not returned. The rows go in as
+ * one array per column (`unnest`): one short statement whatever their number, instead of a
+ * VALUES list PostgreSQL would parse anew for each batch size.
  */
 export async function insertExceptions(
   db: Kysely<DB>,
-  rows: readonly Insertable<GuidelineExceptionTable>[],
+  rows: readonly NewException[],
 ): Promise<{ id: number; fingerprint: string }[]> {
   const out: { id: number; fingerprint: string }[] = [];
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    const inserted = await db
-      .insertInto('guideline_exception')
-      .values(rows.slice(start, start + INSERT_CHUNK))
-      .onConflict((oc) =>
-        oc
-          .column('fingerprint')
-          .where(sql<boolean>`state in ('open', 'waived')`)
-          .doNothing(),
-      )
-      .returning(['id', 'fingerprint'])
-      .execute();
-    out.push(...inserted);
+    const part = rows.slice(start, start + INSERT_CHUNK);
+    const column = <T>(pick: (r: NewException) => T | undefined) =>
+      part.map((r) => pick(r) ?? null);
+    const time = (value: NewException['opened_at']) =>
+      value instanceof Date ? value.toISOString() : value;
+    const { rows: inserted } = await sql<{ id: number | string; fingerprint: string }>`
+      insert into guideline_exception (
+        fingerprint, rule_id, rule_kind, guideline_version_id, severity, owner_role,
+        owner_user_id, entity_type, time_entry_id, expense_id, invoice_id, entity_external_id,
+        matter_id, message, correction, state, opened_at, last_seen_at)
+      select
+        v.fingerprint, v.rule_id, v.rule_kind, v.guideline_version_id, v.severity, v.owner_role,
+        v.owner_user_id, v.entity_type, v.time_entry_id, v.expense_id, v.invoice_id,
+        v.entity_external_id, v.matter_id, v.message, v.correction::jsonb, 'open', v.opened_at,
+        v.last_seen_at
+      from unnest(
+        ${column((r) => r.fingerprint)}::text[],
+        ${column((r) => r.rule_id)}::text[],
+        ${column((r) => r.rule_kind)}::text[],
+        ${column((r) => r.guideline_version_id)}::bigint[],
+        ${column((r) => r.severity)}::text[],
+        ${column((r) => r.owner_role)}::text[],
+        ${column((r) => r.owner_user_id)}::bigint[],
+        ${column((r) => r.entity_type)}::text[],
+        ${column((r) => r.time_entry_id)}::bigint[],
+        ${column((r) => r.expense_id)}::bigint[],
+        ${column((r) => r.invoice_id)}::bigint[],
+        ${column((r) => r.entity_external_id)}::text[],
+        ${column((r) => r.matter_id)}::bigint[],
+        ${column((r) => r.message)}::text[],
+        ${column((r) => r.correction as string | null)}::text[],
+        ${column((r) => time(r.opened_at))}::timestamptz[],
+        ${column((r) => time(r.last_seen_at))}::timestamptz[]
+      ) as v(fingerprint, rule_id, rule_kind, guideline_version_id, severity, owner_role,
+        owner_user_id, entity_type, time_entry_id, expense_id, invoice_id, entity_external_id,
+        matter_id, message, correction, opened_at, last_seen_at)
+      on conflict (fingerprint) where state in ('open', 'waived') do nothing
+      returning id, fingerprint`.execute(db);
+    out.push(...inserted.map((r) => ({ id: Number(r.id), fingerprint: r.fingerprint })));
   }
   return out;
 }

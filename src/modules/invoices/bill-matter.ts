@@ -1,22 +1,22 @@
 /**
- * One matter's part of a bill run: value its new work, shape it by the fee arrangement, then
- * create the draft or refresh the open one (lines, adjustments, totals, guideline verdicts,
- * stage and audit events). A refresh with nothing new writes nothing.
+ * The matters' part of a bill-run chunk: value each matter's new work, shape it by the fee
+ * arrangement, then create the drafts or refresh the open ones (lines, adjustments, totals,
+ * guideline verdicts, stage and audit events), the chunk's writes batched together. A refresh
+ * with nothing new writes nothing.
  */
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { parseHours } from '../../domain/money.js';
 import type { Actor } from '../../domain/policy.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvents, type AuditAppend } from '../audit/audit.repository.js';
 import type { WorkEntryRow, WorkExpenseRow } from '../compliance/work.repository.js';
-import type { BillRunReport } from './bill-run.js';
+import type { BillRunInvoice, BillRunReport } from './bill-run.js';
 import type { BillMatterRow, BilledBefore, BillRunScope } from './bill-run.repository.js';
-import { judgeInvoice, type Judgement } from './bill-run-guidelines.js';
+import { judgeInvoices, type Judgement } from './bill-run-guidelines.js';
 import { settleExceptionStates } from './exception-state.js';
 import { applyArrangement, type CapBalance, type FeeArrangement } from './fee-arrangements.js';
-import { nextInvoiceNumber } from './invoice-number.js';
+import { nextInvoiceNumbers } from './invoice-number.js';
 import * as repo from './invoices.repository.js';
 import { writeCapLine, writeLines } from './write-lines.js';
 import { applyCorrections, entryLine, expenseLine } from './valuation.js';
@@ -38,24 +38,189 @@ export interface MatterWork {
 export interface RunState {
   scope: BillRunScope;
   pattern: string;
-  judgement: Judgement;
+  /** The guideline verdicts of the chunk's new work, by client. */
+  judgements: ReadonlyMap<number, Judgement>;
   rateFor: (row: WorkEntryRow) => number;
   report: BillRunReport;
 }
 
 const LIVE = new Set(['bill', 'no_charge']);
 
-/** Creates or refreshes the matter's draft; reports it as created, refreshed or unchanged. */
-export async function billMatter(
+/** A matter whose draft is created or refreshed, with everything decided before writing. */
+interface Draft {
+  work: MatterWork;
+  plan: ReturnType<typeof applyArrangement>;
+  capLine: repo.InvoiceLineRow | undefined;
+  capChanged: boolean;
+  flag: boolean;
+  invoiceId: number;
+}
+
+/**
+ * Creates or refreshes the drafts of a chunk's matters; reports each as created, refreshed or
+ * unchanged, in the order given. Everything is planned first, then written with a fixed number
+ * of statements for the whole chunk (invoices, stage events, lines, adjustments, totals,
+ * invoice-level verdicts, exception states, audit events), whatever the number of matters.
+ */
+export async function billMatters(
   trx: Kysely<DB>,
   actor: Actor,
   now: Date,
   run: RunState,
-  work: MatterWork,
+  works: readonly MatterWork[],
 ): Promise<void> {
+  const results: (Draft | BillRunInvoice)[] = [];
+  for (const work of works) {
+    const planned = planMatter(run, work);
+    if (planned !== null) results.push(planned);
+  }
+  const drafts = results.filter((r): r is Draft => 'work' in r);
+  const actorId = actor.via === 'system' ? null : Number(actor.userId);
+  const creates = drafts.filter((d) => d.work.invoice === undefined);
+  const refreshes = drafts.filter((d) => d.work.invoice !== undefined);
+
+  const numbers = await nextInvoiceNumbers(
+    trx,
+    run.pattern,
+    creates.map(({ work }) => ({
+      clientCode: work.matter.client_code,
+      matterCode: work.matter.matter_code,
+      period: run.scope.start.slice(0, 7),
+    })),
+  );
+  const created = await repo.insertInvoices(
+    trx,
+    creates.map(({ work }, i) => ({
+      invoice_number: numbers[i]!,
+      matter_id: work.matter.id,
+      client_id: work.matter.client_id,
+      period_start: run.scope.start,
+      period_end: run.scope.end,
+      currency: work.matter.currency,
+      fee_arrangement: work.matter.fee_arrangement,
+      state: 'draft',
+      // The billing coordinator owns the quality of a draft.
+      owner_role: 'billing_coordinator',
+      owner_user_id: work.matter.billing_coordinator_id,
+      stage_entered_at: now,
+      last_bill_run_at: now,
+    })),
+  );
+  const idByMatter = new Map(created.map((row) => [Number(row.matter_id), Number(row.id)]));
+  for (const draft of creates) draft.invoiceId = idByMatter.get(draft.work.matter.id)!;
+  await repo.insertStageEvents(
+    trx,
+    creates.map(({ work, invoiceId }) => ({
+      invoice_id: invoiceId,
+      from_state: null,
+      to_state: 'draft',
+      owner_role: 'billing_coordinator',
+      owner_user_id: work.matter.billing_coordinator_id,
+      actor_user_id: actorId,
+      occurred_at: now,
+      trigger: 'bill_run',
+    })),
+  );
+  await repo.clearNewMarks(
+    trx,
+    refreshes.map((d) => d.invoiceId),
+  );
+  await repo.markRefreshed(
+    trx,
+    refreshes.map((d) => ({ id: d.invoiceId, needsRevaluation: d.flag })),
+    now,
+  );
+
+  const nextNumber = (d: Draft) => Math.max(0, ...d.work.lines.map((l) => l.line_number)) + 1;
+  await writeLines(
+    trx,
+    drafts.map((d) => ({
+      invoiceId: d.invoiceId,
+      lines: d.plan.lines,
+      firstNumber: nextNumber(d),
+      markNew: d.work.invoice !== undefined,
+    })),
+    actorId,
+    now,
+  );
+  for (const d of drafts)
+    if (d.plan.cap !== null && d.capChanged)
+      await writeCapLine(
+        trx,
+        d.invoiceId,
+        d.capLine,
+        d.plan.cap,
+        nextNumber(d) + d.plan.lines.length,
+        actorId,
+        now,
+      );
+  const ids = drafts.map((d) => d.invoiceId);
+  await repo.recomputeTotalsOf(trx, ids);
+
+  const after = new Map(
+    (await repo.findInvoicesByIds(trx, ids)).map((row) => [Number(row.id), row]),
+  );
+  await judgeInvoices(
+    trx,
+    now,
+    drafts.map(({ work, invoiceId }) => {
+      const invoice = after.get(invoiceId)!;
+      return {
+        judgement: run.judgements.get(work.matter.client_id)!,
+        matter: work.matter,
+        invoiceId,
+        invoice: {
+          id: invoice.invoice_number,
+          matterCode: work.matter.matter_code,
+          period: { start: run.scope.start, end: run.scope.end },
+          lines: [],
+          total: Number(invoice.total_cents),
+          matterBudget: work.matter.budget_cents === null ? null : Number(work.matter.budget_cents),
+          billedToDate: work.billedBefore.total,
+        },
+      };
+    }),
+  );
+  const settled = await settleExceptionStates(trx, actor, now, ids, 'bill_run');
+
+  const audits: AuditAppend[] = [];
+  for (const result of results) {
+    if (!('work' in result)) {
+      run.report.unchanged += 1;
+      run.report.invoices.push(result);
+      continue;
+    }
+    const { work, invoiceId, plan } = result;
+    const final = { ...after.get(invoiceId)! };
+    final.state = settled.get(invoiceId) ?? final.state;
+    const outcome = work.invoice === undefined ? 'created' : 'refreshed';
+    run.report.entries_billed += work.entries.length;
+    run.report.expenses_billed += work.expenses.length;
+    run.report[outcome] += 1;
+    run.report.invoices.push(summary(final, work.matter, outcome, plan.lines.length, plan.cap));
+    audits.push({
+      actor,
+      occurredAt: now,
+      event: {
+        action: 'invoice.bill_run',
+        entityType: 'invoice',
+        entityId: invoiceId,
+        before: work.invoice === undefined ? null : totalsOf(work.invoice),
+        after: { ...totalsOf(final), lines_added: plan.lines.length, outcome },
+      },
+    });
+  }
+  await appendAuditEvents(trx, audits);
+}
+
+/**
+ * Values a matter's new work and shapes it by the fee arrangement: a draft to write, the
+ * summary of an open draft with nothing to change, or null when there is nothing to bill.
+ */
+function planMatter(run: RunState, work: MatterWork): Draft | BillRunInvoice | null {
   const { matter, invoice } = work;
   const arrangement = matter.fee_arrangement as FeeArrangement;
-  const corrections = run.judgement.corrections;
+  const corrections = run.judgements.get(matter.client_id)!.corrections;
   // Flat and contingency work is listed at no charge, so there is no billed rate to correct.
   const correctFees = arrangement === 'hourly' || arrangement === 'capped';
   const newLines = [
@@ -90,111 +255,11 @@ export async function billMatter(
     plan.cap !== null && Number(capLine?.amount_cents ?? 0) !== plan.cap.adjustment;
   const stale = invoice !== undefined && ratesChanged(work, run.rateFor);
   const flag = invoice !== undefined && (invoice.needs_revaluation || stale);
-  if (invoice === undefined && plan.lines.length === 0) return;
-  if (
-    invoice !== undefined &&
-    plan.lines.length === 0 &&
-    !capChanged &&
-    flag === invoice.needs_revaluation
-  ) {
-    run.report.unchanged += 1;
-    run.report.invoices.push(summary(invoice, matter, 'unchanged', 0, plan.cap));
-    return;
-  }
-
-  const actorId = actor.via === 'system' ? null : Number(actor.userId);
-  let invoiceId: number;
-  if (invoice === undefined) {
-    const number = await nextInvoiceNumber(trx, run.pattern, {
-      clientCode: matter.client_code,
-      matterCode: matter.matter_code,
-      period: run.scope.start.slice(0, 7),
-    });
-    invoiceId = (
-      await repo.insertInvoice(trx, {
-        invoice_number: number,
-        matter_id: matter.id,
-        client_id: matter.client_id,
-        period_start: run.scope.start,
-        period_end: run.scope.end,
-        currency: matter.currency,
-        fee_arrangement: arrangement,
-        state: 'draft',
-        // The billing coordinator owns the quality of a draft.
-        owner_role: 'billing_coordinator',
-        owner_user_id: matter.billing_coordinator_id,
-        stage_entered_at: now,
-        last_bill_run_at: now,
-      })
-    ).id;
-    await repo.insertStageEvent(trx, {
-      invoice_id: invoiceId,
-      from_state: null,
-      to_state: 'draft',
-      owner_role: 'billing_coordinator',
-      owner_user_id: matter.billing_coordinator_id,
-      actor_user_id: actorId,
-      occurred_at: now,
-      trigger: 'bill_run',
-    });
-  } else {
-    invoiceId = invoice.id;
-    await repo.clearNewMarks(trx, invoiceId);
-    await trx
-      .updateTable('invoice')
-      .set({
-        last_bill_run_at: now,
-        needs_revaluation: flag,
-        version: sql`version + 1`,
-        updated_at: now,
-      })
-      .where('id', '=', invoiceId)
-      .execute();
-  }
-  const nextNumber = Math.max(0, ...work.lines.map((l) => l.line_number)) + 1;
-  await writeLines(trx, invoiceId, plan.lines, nextNumber, invoice !== undefined, actorId, now);
-  if (plan.cap !== null && capChanged)
-    await writeCapLine(
-      trx,
-      invoiceId,
-      capLine,
-      plan.cap,
-      nextNumber + plan.lines.length,
-      actorId,
-      now,
-    );
-  await repo.recomputeTotals(trx, invoiceId);
-
-  const after = (await repo.findInvoiceById(trx, invoiceId))!;
-  await judgeInvoice(trx, now, run.judgement, matter, invoiceId, {
-    id: after.invoice_number,
-    matterCode: matter.matter_code,
-    period: { start: run.scope.start, end: run.scope.end },
-    lines: [],
-    total: Number(after.total_cents),
-    matterBudget: matter.budget_cents === null ? null : Number(matter.budget_cents),
-    billedToDate: work.billedBefore.total,
-  });
-  const settled = await settleExceptionStates(trx, actor, now, [invoiceId], 'bill_run');
-  const state = settled.get(invoiceId) ?? after.state;
-  run.report.entries_billed += work.entries.length;
-  run.report.expenses_billed += work.expenses.length;
-  const outcome = invoice === undefined ? 'created' : 'refreshed';
-  run.report[outcome] += 1;
-  const final = { ...after, state };
-  run.report.invoices.push(summary(final, matter, outcome, plan.lines.length, plan.cap));
-  await appendAuditEvent(
-    trx,
-    actor,
-    {
-      action: 'invoice.bill_run',
-      entityType: 'invoice',
-      entityId: invoiceId,
-      before: invoice === undefined ? null : totalsOf(invoice),
-      after: { ...totalsOf(final), lines_added: plan.lines.length, outcome },
-    },
-    now,
-  );
+  if (invoice === undefined)
+    return plan.lines.length === 0 ? null : { work, plan, capLine, capChanged, flag, invoiceId: 0 };
+  if (plan.lines.length === 0 && !capChanged && flag === invoice.needs_revaluation)
+    return summary(invoice, matter, 'unchanged', 0, plan.cap);
+  return { work, plan, capLine, capChanged, flag, invoiceId: invoice.id };
 }
 
 /** True when an existing fee line's rate lookup no longer gives its worked rate. */
@@ -232,7 +297,7 @@ function summary(
   outcome: 'created' | 'refreshed' | 'unchanged',
   linesAdded: number,
   cap: CapBalance | null,
-) {
+): BillRunInvoice {
   return {
     id: invoice.id,
     invoice_number: invoice.invoice_number,

@@ -4,9 +4,9 @@
  * as the pre-bill scan keeps them, `adjust` corrections come back for the lines, and the
  * invoice-level rules (budget, total threshold, entries outside the period) judge the draft.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { DB, GuidelineExceptionTable } from '../../db/schema.js';
 import type { BillingPeriod, Finding, RuleOwner } from '../../domain/guidelines/index.js';
 import { evaluateInvoice, type InvoiceInput } from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
@@ -95,39 +95,46 @@ export async function judgeWork(
   return { rules, owners, corrections };
 }
 
+/** One draft for the invoice-level rules. */
+export interface DraftToJudge {
+  judgement: Judgement;
+  matter: WorkMatterRow;
+  invoiceId: number;
+  invoice: InvoiceInput;
+}
+
 /**
- * Runs the invoice-level rules on a draft and keeps its invoice exceptions in step: new
+ * Runs the invoice-level rules on drafts and keeps their invoice exceptions in step: new
  * findings open one, findings that no longer hold resolve theirs, waived ones stay waived.
+ * One read, one insert and one update for all the drafts.
  */
-export async function judgeInvoice(
+export async function judgeInvoices(
   trx: Kysely<DB>,
   now: Date,
-  judgement: Judgement,
-  matter: WorkMatterRow,
-  invoiceId: number,
-  invoice: InvoiceInput,
+  drafts: readonly DraftToJudge[],
 ): Promise<void> {
-  const compiled = rulesOn(judgement.rules, invoice.period.end);
-  const findings: Finding[] =
-    compiled === null
-      ? []
-      : evaluateInvoice(compiled, invoice).filter((f) => f.entity === 'invoice');
+  if (drafts.length === 0) return;
   const live = await trx
     .selectFrom('guideline_exception')
     .select(['id', 'fingerprint', 'state'])
-    .where('invoice_id', '=', invoiceId)
+    .where(sql<boolean>`invoice_id = any(${drafts.map((d) => d.invoiceId)}::bigint[])`)
     .where('state', 'in', ['open', 'waived'])
     .execute();
   const byFingerprint = new Map(live.map((row) => [row.fingerprint, row]));
   const seen = new Set<string>();
-  const opened: number[] = [];
-  for (const finding of findings) {
-    const fingerprint = `${finding.ruleId}|invoice|${invoiceId}`;
-    seen.add(fingerprint);
-    if (byFingerprint.has(fingerprint)) continue;
-    await trx
-      .insertInto('guideline_exception')
-      .values({
+  const inserts: Insertable<GuidelineExceptionTable>[] = [];
+  for (const { judgement, matter, invoiceId, invoice } of drafts) {
+    const compiled = rulesOn(judgement.rules, invoice.period.end);
+    const findings: Finding[] =
+      compiled === null
+        ? []
+        : evaluateInvoice(compiled, invoice).filter((f) => f.entity === 'invoice');
+    for (const finding of findings) {
+      const fingerprint = `${finding.ruleId}|invoice|${invoiceId}`;
+      if (seen.has(fingerprint)) continue;
+      seen.add(fingerprint);
+      if (byFingerprint.has(fingerprint)) continue;
+      inserts.push({
         fingerprint,
         rule_id: finding.ruleId,
         rule_kind: finding.kind,
@@ -144,10 +151,17 @@ export async function judgeInvoice(
         state: 'open',
         opened_at: now,
         last_seen_at: now,
-      })
+      });
+    }
+  }
+  const opened: number[] = [];
+  for (let i = 0; i < inserts.length; i += 500) {
+    const rows = await trx
+      .insertInto('guideline_exception')
+      .values(inserts.slice(i, i + 500))
       .returning('id')
-      .executeTakeFirstOrThrow()
-      .then((row) => opened.push(row.id));
+      .execute();
+    opened.push(...rows.map((row) => Number(row.id)));
   }
   await queueExceptionAlerts(trx, now, opened);
   const gone = live.filter((row) => row.state === 'open' && !seen.has(row.fingerprint));

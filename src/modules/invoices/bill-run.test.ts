@@ -205,6 +205,71 @@ describe('the bill run on hourly matters', () => {
     expect((await linesOf(invoice!.id)).map((l) => l.new_since_last_run)).toEqual([false, true]);
   });
 
+  it('writes a chunk of matters together: each created, refreshed or unchanged as if alone', async () => {
+    const { client, matter: refreshed, timekeeper } = await hourlySetup();
+    const unchanged = await buildMatter(t.db, { client_id: client.id });
+    for (const m of [refreshed, unchanged])
+      await buildReleasedEntry(t.db, {
+        matter_id: m.id,
+        timekeeper_id: timekeeper.id,
+        hours: '1.00',
+      });
+    await run(client.client_code);
+    const created = await buildMatter(t.db, { client_id: client.id });
+    await buildReleasedEntry(t.db, {
+      matter_id: refreshed.id,
+      timekeeper_id: timekeeper.id,
+      hours: '0.50',
+    });
+    for (const hours of ['2.00', '0.25'])
+      await buildReleasedEntry(t.db, {
+        matter_id: created.id,
+        timekeeper_id: timekeeper.id,
+        hours,
+      });
+    const firstEvent = await t.db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
+
+    const report = await run(client.client_code);
+    expect(report).toMatchObject({ created: 1, refreshed: 1, unchanged: 1, entries_billed: 3 });
+    expect(
+      report.invoices.map((i) => [i.matter_code, i.outcome, i.lines_added, i.total_cents]),
+    ).toEqual([
+      [refreshed.matter_code, 'refreshed', 1, 60000],
+      [unchanged.matter_code, 'unchanged', 0, 40000],
+      [created.matter_code, 'created', 2, 90000],
+    ]);
+    const invoices = await invoicesOf(client.id);
+    expect(invoices.map((i) => [i.matter_id, i.total_cents, i.fees_cents, i.version])).toEqual([
+      [refreshed.id, 60000, 60000, 2],
+      [unchanged.id, 40000, 40000, 1],
+      [created.id, 90000, 90000, 1],
+    ]);
+    const newDraft = invoices[2]!;
+    expect((await linesOf(newDraft.id)).map((l) => [l.line_number, l.amount_cents])).toEqual([
+      [1, 80000],
+      [2, 10000],
+    ]);
+    const stages = await t.db
+      .selectFrom('invoice_stage_event')
+      .select(['to_state', 'trigger'])
+      .where('invoice_id', '=', newDraft.id)
+      .execute();
+    expect(stages).toEqual([{ to_state: 'draft', trigger: 'bill_run' }]);
+    const events = await t.db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_id'])
+      .where('id', '>', Number(firstEvent.id))
+      .orderBy('id')
+      .execute();
+    expect(events).toEqual([
+      { action: 'invoice.bill_run', entity_id: String(invoices[0]!.id) },
+      { action: 'invoice.bill_run', entity_id: String(newDraft.id) },
+    ]);
+  });
+
   it('flags the draft for revaluation when a rate changes after the run, leaving the lines', async () => {
     const { client, matter, timekeeper } = await hourlySetup();
     await buildReleasedEntry(t.db, { matter_id: matter.id, timekeeper_id: timekeeper.id });

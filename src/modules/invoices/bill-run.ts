@@ -18,7 +18,7 @@ import { findApprovals, type WorkEntryRow } from '../compliance/work.repository.
 import * as runRepo from './bill-run.repository.js';
 import { judgeWork, type Judgement } from './bill-run-guidelines.js';
 import { visibleMatterIds } from '../matters/matter-access.js';
-import { billMatter, type MatterWork } from './bill-matter.js';
+import { billMatters, type MatterWork } from './bill-matter.js';
 import { invoiceNumberPattern } from './invoice-number.js';
 import * as repo from './invoices.repository.js';
 
@@ -250,10 +250,9 @@ async function billChunk(
       }),
     );
   }
-  for (const work of works.values()) {
-    const judgement = judgements.get(work.matter.client_id)!;
-    await billMatter(trx, actor, now, { scope, pattern, judgement, rateFor, report }, work);
-  }
+  await billMatters(trx, actor, now, { scope, pattern, judgements, rateFor, report }, [
+    ...works.values(),
+  ]);
 }
 
 function refreshable(invoice: repo.OpenInvoiceRow): boolean {

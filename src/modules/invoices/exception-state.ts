@@ -16,7 +16,7 @@ import {
   leaveException,
   type InvoiceState,
 } from '../../domain/workflow/index.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvents } from '../audit/audit.repository.js';
 import * as repo from './invoices.repository.js';
 
 /** What closed or opened the exception: recorded as the stage event's `trigger`. */
@@ -31,20 +31,17 @@ export async function invoicesOfWork(
   expenseIds: readonly number[],
 ): Promise<number[]> {
   if (entryIds.length === 0 && expenseIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('invoice_line as l')
-    .innerJoin('invoice as i', 'i.id', 'l.invoice_id')
-    .select('l.invoice_id')
-    .distinct()
-    .where('l.disposition', 'in', ['bill', 'no_charge'])
-    .where('i.state', 'in', SETTLED_STATES)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`l.time_entry_id = any(${[...entryIds]}::bigint[])`,
-        sql<boolean>`l.expense_id = any(${[...expenseIds]}::bigint[])`,
-      ]),
-    )
-    .execute();
+  // Two index lookups, not one `or`, which PostgreSQL answers by scanning every line.
+  const { rows } = await sql<{ invoice_id: string | number }>`
+    select l.invoice_id from invoice_line l join invoice i on i.id = l.invoice_id
+    where l.time_entry_id = any(${[...entryIds]}::bigint[])
+      and l.disposition in ('bill', 'no_charge') and i.state = any(${SETTLED_STATES}::text[])
+    union
+    select l.invoice_id from invoice_line l join invoice i on i.id = l.invoice_id
+    where l.expense_id = any(${[...expenseIds]}::bigint[])
+      and l.disposition in ('bill', 'no_charge') and i.state = any(${SETTLED_STATES}::text[])`.execute(
+    db,
+  );
   return rows.map((r) => Number(r.invoice_id));
 }
 
@@ -79,75 +76,86 @@ export async function settleExceptionStates(
     .forUpdate()
     .execute();
   const actorId = actor.via === 'system' ? null : Number(actor.userId);
+  const blocks = await repo.findOldestOpenBlocks(
+    trx,
+    invoices.map((i) => Number(i.id)),
+  );
+  const moves: {
+    invoice: (typeof invoices)[number];
+    to: InvoiceState;
+    previous: InvoiceState | null;
+    owner: { role: string | null; userId: number | null };
+    action: 'raise_exception' | 'clear_exception';
+    reason: string;
+  }[] = [];
   for (const invoice of invoices) {
     const id = Number(invoice.id);
     const state = invoice.state as InvoiceState;
-    const block = await repo.findOldestOpenBlock(trx, id);
-    let move: {
-      to: InvoiceState;
-      previous: InvoiceState | null;
-      owner: { role: string | null; userId: number | null };
-      action: 'raise_exception' | 'clear_exception';
-      reason: string;
-    };
+    const block = blocks.get(id);
     const entered = state === 'exception' ? null : enterException(state);
     if (block !== undefined && entered !== null) {
-      move = {
+      moves.push({
+        invoice,
         to: entered.nextState,
         previous: entered.previousState,
-        owner: { role: block.owner_role, userId: numOrNull(block.owner_user_id) },
+        owner: { role: block.owner_role, userId: block.owner_user_id },
         action: 'raise_exception',
         reason: `guideline:${block.rule_id}`,
-      };
+      });
     } else if (block === undefined && state === 'exception') {
       const back = leaveException(invoice.previous_state as InvoiceState | null);
-      move = {
+      moves.push({
+        invoice,
         to: back,
         previous: null,
         owner: await repo.findOwnerOnLeaving(trx, id, back),
         action: 'clear_exception',
         reason: 'blocking exceptions resolved or waived',
-      };
-    } else {
-      states.set(id, state);
-      continue;
-    }
-    await trx
-      .updateTable('invoice')
-      .set({
-        state: move.to,
-        previous_state: move.previous,
-        owner_role: move.owner.role,
-        owner_user_id: move.owner.userId,
-        stage_entered_at: now,
-        // Leaving the stage (or the exception) ends the breach that made it urgent.
-        urgent: false,
-        version: sql`version + 1`,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
-    await repo.insertStageEvent(trx, {
-      invoice_id: id,
-      from_state: state,
+      });
+    } else states.set(id, state);
+  }
+  if (moves.length === 0) return states;
+  // One statement each for the invoices, their stage events and their audit events.
+  await sql`
+    update invoice i set
+      state = m.state, previous_state = m.previous_state, owner_role = m.owner_role,
+      owner_user_id = m.owner_user_id, stage_entered_at = ${now},
+      -- Leaving the stage (or the exception) ends the breach that made it urgent.
+      urgent = false, version = i.version + 1, updated_at = ${now}
+    from unnest(
+      ${moves.map((m) => Number(m.invoice.id))}::bigint[],
+      ${moves.map((m) => m.to)}::text[],
+      ${moves.map((m) => m.previous)}::text[],
+      ${moves.map((m) => m.owner.role)}::text[],
+      ${moves.map((m) => m.owner.userId)}::bigint[]
+    ) as m(id, state, previous_state, owner_role, owner_user_id)
+    where i.id = m.id`.execute(trx);
+  await repo.insertStageEvents(
+    trx,
+    moves.map((move) => ({
+      invoice_id: Number(move.invoice.id),
+      from_state: move.invoice.state,
       to_state: move.to,
-      approval_level: invoice.approval_level,
+      approval_level: move.invoice.approval_level,
       owner_role: move.owner.role,
       owner_user_id: move.owner.userId,
       actor_user_id: actorId,
       occurred_at: now,
       reason: move.reason,
       trigger,
-    });
-    await appendAuditEvent(
-      trx,
+    })),
+  );
+  await appendAuditEvents(
+    trx,
+    moves.map(({ invoice, ...move }) => ({
       actor,
-      {
+      occurredAt: now,
+      event: {
         action: 'invoice.transition',
         entityType: 'invoice',
-        entityId: id,
+        entityId: Number(invoice.id),
         before: {
-          state,
+          state: invoice.state,
           approval_level: invoice.approval_level,
           ...(invoice.urgent ? { urgent: true } : {}),
         },
@@ -162,10 +170,9 @@ export async function settleExceptionStates(
         },
         reason: move.reason,
       },
-      now,
-    );
-    states.set(id, move.to);
-  }
+    })),
+  );
+  for (const move of moves) states.set(Number(move.invoice.id), move.to);
   return states;
 }
 
@@ -180,5 +187,3 @@ export async function settleExceptionStatesOfWork(
   const ids = await invoicesOfWork(trx, work.entryIds ?? [], work.expenseIds ?? []);
   await settleExceptionStates(trx, actor, now, [...ids, ...(work.invoiceIds ?? [])], trigger);
 }
-
-const numOrNull = (value: number | string | null) => (value === null ? null : Number(value));

@@ -5,6 +5,7 @@ import {
   DEFAULT_INVOICE_NUMBER_PATTERN,
   invoiceNumberPattern,
   nextInvoiceNumber,
+  nextInvoiceNumbers,
   renderNumber,
 } from './invoice-number.js';
 
@@ -46,5 +47,41 @@ describe('invoice numbers', () => {
     expect(numbers).toEqual(['ACME-202610-0001', 'ACME-202610-0002', 'ACME-202610-0003']);
     expect(await take({ ...values, period: '2026-11' })).toBe('ACME-202611-0001');
     expect(await take({ ...values, clientCode: 'GLOBEX' })).toBe('GLOBEX-202610-0001');
+  });
+
+  it('hands out many numbers in one go, in the order asked, each counter moving by its share', async () => {
+    const other = { ...values, clientCode: 'INITECH' };
+    await t.db
+      .transaction()
+      .execute((trx) => nextInvoiceNumber(trx, DEFAULT_INVOICE_NUMBER_PATTERN, other));
+    const numbers = await t.db
+      .transaction()
+      .execute((trx) =>
+        nextInvoiceNumbers(trx, DEFAULT_INVOICE_NUMBER_PATTERN, [
+          other,
+          { ...values, clientCode: 'UMBRELLA' },
+          other,
+          other,
+        ]),
+      );
+    expect(numbers).toEqual([
+      'INITECH-202610-0002',
+      'UMBRELLA-202610-0001',
+      'INITECH-202610-0003',
+      'INITECH-202610-0004',
+    ]);
+    const next = await t.db
+      .transaction()
+      .execute((trx) => nextInvoiceNumber(trx, DEFAULT_INVOICE_NUMBER_PATTERN, other));
+    expect(next).toBe('INITECH-202610-0005');
+  });
+
+  it('refuses the whole batch when a number would be too long for LEDES', async () => {
+    const long = { ...values, clientCode: 'AVERYLONGCLIENTCODE' };
+    await expect(
+      t.db
+        .transaction()
+        .execute((trx) => nextInvoiceNumbers(trx, DEFAULT_INVOICE_NUMBER_PATTERN, [values, long])),
+    ).rejects.toMatchObject({ code: 'INVOICE_NUMBER_TOO_LONG' });
   });
 });

@@ -74,18 +74,44 @@ export async function nextInvoiceNumber(
   pattern: string,
   values: NumberValues,
 ): Promise<string> {
-  const key = renderNumber(pattern, values, null);
-  const { rows } = await sql<{ last_value: number }>`
-    insert into invoice_counter (counter_key, last_value) values (${key}, 1)
-    on conflict (counter_key) do update set last_value = invoice_counter.last_value + 1
-    returning last_value`.execute(trx);
-  const number = renderNumber(pattern, values, Number(rows[0]!.last_value));
-  if (number.length > MAX_INVOICE_NUMBER_LENGTH)
-    throw new AppError(
-      'validation',
-      'INVOICE_NUMBER_TOO_LONG',
-      `Invoice number "${number}" from pattern "${pattern}" is ${number.length} characters; LEDES allows at most ${MAX_INVOICE_NUMBER_LENGTH}. Shorten MATTERFLOW_INVOICE_NUMBER_PATTERN (e.g. use {yy} or a shorter client code).`,
-      { number, pattern },
-    );
-  return number;
+  return (await nextInvoiceNumbers(trx, pattern, [values]))[0]!;
+}
+
+/**
+ * Takes the next numbers for each of `values`, in order, with one upsert: each counter moves by
+ * how many numbers it gives, and its numbers are handed out in the order asked.
+ */
+export async function nextInvoiceNumbers(
+  trx: Kysely<DB>,
+  pattern: string,
+  values: readonly NumberValues[],
+): Promise<string[]> {
+  if (values.length === 0) return [];
+  const keys = values.map((v) => renderNumber(pattern, v, null));
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  // Counter rows locked in one order, so two upserts at once cannot deadlock.
+  const sorted = [...counts.keys()].sort();
+  const { rows } = await sql<{ counter_key: string; last_value: number | string }>`
+    insert into invoice_counter (counter_key, last_value)
+    select * from unnest(${sorted}::text[], ${sorted.map((k) => counts.get(k)!)}::int[])
+    on conflict (counter_key) do update
+      set last_value = invoice_counter.last_value + excluded.last_value
+    returning counter_key, last_value`.execute(trx);
+  const next = new Map(
+    rows.map((r) => [r.counter_key, Number(r.last_value) - counts.get(r.counter_key)! + 1]),
+  );
+  return values.map((v, i) => {
+    const seq = next.get(keys[i]!)!;
+    next.set(keys[i]!, seq + 1);
+    const number = renderNumber(pattern, v, seq);
+    if (number.length > MAX_INVOICE_NUMBER_LENGTH)
+      throw new AppError(
+        'validation',
+        'INVOICE_NUMBER_TOO_LONG',
+        `Invoice number "${number}" from pattern "${pattern}" is ${number.length} characters; LEDES allows at most ${MAX_INVOICE_NUMBER_LENGTH}. Shorten MATTERFLOW_INVOICE_NUMBER_PATTERN (e.g. use {yy} or a shorter client code).`,
+        { number, pattern },
+      );
+    return number;
+  });
 }

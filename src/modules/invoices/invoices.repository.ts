@@ -104,6 +104,12 @@ export function findInvoiceById(db: Kysely<DB>, id: number) {
   return selectInvoices(db).where('i.id', '=', id).executeTakeFirst();
 }
 
+export function findInvoicesByIds(db: Kysely<DB>, ids: readonly number[]) {
+  return selectInvoices(db)
+    .where(sql<boolean>`i.id = any(${[...ids]}::bigint[])`)
+    .execute();
+}
+
 /** One invoice the actor may see (restricted matters' invoices only for members), by id or number. */
 export function findVisibleInvoice(
   db: Kysely<DB>,
@@ -214,6 +220,40 @@ export function insertInvoice(db: Kysely<DB>, values: Insertable<InvoiceTable>) 
   return db.insertInto('invoice').values(values).returning('id').executeTakeFirstOrThrow();
 }
 
+/** Inserts invoices, one statement per 500; returns each one's id with its matter. */
+export async function insertInvoices(
+  db: Kysely<DB>,
+  rows: readonly Insertable<InvoiceTable>[],
+): Promise<{ id: number; matter_id: number }[]> {
+  const out: { id: number; matter_id: number }[] = [];
+  for (let i = 0; i < rows.length; i += 500)
+    out.push(
+      ...(await db
+        .insertInto('invoice')
+        .values(rows.slice(i, i + 500))
+        .returning(['id', 'matter_id'])
+        .execute()),
+    );
+  return out;
+}
+
+/** Records a refresh by the bill run on open drafts, each with its revaluation flag. */
+export async function markRefreshed(
+  db: Kysely<DB>,
+  invoices: readonly { id: number; needsRevaluation: boolean }[],
+  now: Date,
+): Promise<void> {
+  if (invoices.length === 0) return;
+  await sql`
+    update invoice i set
+      last_bill_run_at = ${now}, needs_revaluation = r.flag, version = i.version + 1,
+      updated_at = ${now}
+    from unnest(
+      ${invoices.map((r) => r.id)}::bigint[], ${invoices.map((r) => r.needsRevaluation)}::boolean[]
+    ) as r(id, flag)
+    where i.id = r.id`.execute(db);
+}
+
 /** Inserts lines in chunks (PostgreSQL allows 65,535 parameters per statement). */
 export async function insertLines(
   db: Kysely<DB>,
@@ -231,6 +271,88 @@ export async function insertLines(
   return out;
 }
 
+/** A line as the bill run writes it: every column but the reviewer's. */
+export type NewLine = Required<
+  Pick<
+    Insertable<InvoiceLineTable>,
+    | 'invoice_id'
+    | 'line_number'
+    | 'line_type'
+    | 'time_entry_id'
+    | 'expense_id'
+    | 'work_date'
+    | 'timekeeper_id'
+    | 'task_code'
+    | 'activity_code'
+    | 'expense_code'
+    | 'description'
+    | 'units'
+    | 'unit_cost_cents'
+    | 'adjustment_cents'
+    | 'amount_cents'
+    | 'worked_units'
+    | 'worked_unit_cost_cents'
+    | 'worked_amount_cents'
+    | 'disposition'
+    | 'new_since_last_run'
+  >
+>;
+
+/**
+ * Inserts bill-run lines as one array per column (`unnest`), 5,000 to a statement: a short
+ * statement to parse and bind, where a VALUES list would carry twenty parameters per line.
+ */
+export async function insertNewLines(
+  db: Kysely<DB>,
+  lines: readonly NewLine[],
+): Promise<{ id: number; line_number: number; invoice_id: number }[]> {
+  const out: { id: number; line_number: number; invoice_id: number }[] = [];
+  for (let i = 0; i < lines.length; i += 5000) {
+    const part = lines.slice(i, i + 5000);
+    const column = <T>(pick: (l: NewLine) => T) => part.map(pick);
+    const { rows } = await sql<{
+      id: number | string;
+      line_number: number;
+      invoice_id: number | string;
+    }>`
+      insert into invoice_line (
+        invoice_id, line_number, line_type, time_entry_id, expense_id, work_date, timekeeper_id,
+        task_code, activity_code, expense_code, description, units, unit_cost_cents,
+        adjustment_cents, amount_cents, worked_units, worked_unit_cost_cents,
+        worked_amount_cents, disposition, new_since_last_run)
+      select * from unnest(
+        ${column((l) => l.invoice_id)}::bigint[],
+        ${column((l) => l.line_number)}::int[],
+        ${column((l) => l.line_type)}::text[],
+        ${column((l) => l.time_entry_id)}::bigint[],
+        ${column((l) => l.expense_id)}::bigint[],
+        ${column((l) => l.work_date)}::date[],
+        ${column((l) => l.timekeeper_id)}::bigint[],
+        ${column((l) => l.task_code)}::text[],
+        ${column((l) => l.activity_code)}::text[],
+        ${column((l) => l.expense_code)}::text[],
+        ${column((l) => l.description)}::text[],
+        ${column((l) => l.units)}::numeric[],
+        ${column((l) => l.unit_cost_cents)}::bigint[],
+        ${column((l) => l.adjustment_cents)}::bigint[],
+        ${column((l) => l.amount_cents)}::bigint[],
+        ${column((l) => l.worked_units)}::numeric[],
+        ${column((l) => l.worked_unit_cost_cents)}::bigint[],
+        ${column((l) => l.worked_amount_cents)}::bigint[],
+        ${column((l) => l.disposition)}::text[],
+        ${column((l) => l.new_since_last_run)}::boolean[])
+      returning id, line_number, invoice_id`.execute(db);
+    out.push(
+      ...rows.map((r) => ({
+        id: Number(r.id),
+        line_number: r.line_number,
+        invoice_id: Number(r.invoice_id),
+      })),
+    );
+  }
+  return out;
+}
+
 export async function insertAdjustments(
   db: Kysely<DB>,
   rows: readonly Insertable<InvoiceAdjustmentTable>[],
@@ -238,6 +360,18 @@ export async function insertAdjustments(
   for (let i = 0; i < rows.length; i += 1000)
     await db
       .insertInto('invoice_adjustment')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+/** Inserts stage events in one statement per 1,000. */
+export async function insertStageEvents(
+  db: Kysely<DB>,
+  rows: readonly Insertable<InvoiceStageEventTable>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('invoice_stage_event')
       .values(rows.slice(i, i + 1000))
       .execute();
 }
@@ -250,59 +384,85 @@ export async function insertStageEvent(
 }
 
 /** Clears the "new since the last run" marks before a refresh marks its own lines. */
-export async function clearNewMarks(db: Kysely<DB>, invoiceId: number): Promise<void> {
+export async function clearNewMarks(db: Kysely<DB>, invoiceIds: readonly number[]): Promise<void> {
+  if (invoiceIds.length === 0) return;
   await db
     .updateTable('invoice_line')
     .set({ new_since_last_run: false })
-    .where('invoice_id', '=', invoiceId)
+    .where(sql<boolean>`invoice_id = any(${[...invoiceIds]}::bigint[])`)
     .where('new_since_last_run', '=', true)
     .execute();
 }
 
 /** Recomputes an invoice's totals from its live lines, in SQL, so they always add up. */
 export async function recomputeTotals(db: Kysely<DB>, invoiceId: number): Promise<void> {
+  await recomputeTotalsOf(db, [invoiceId]);
+}
+
+/** `recomputeTotals` for many invoices in one statement. */
+export async function recomputeTotalsOf(
+  db: Kysely<DB>,
+  invoiceIds: readonly number[],
+): Promise<void> {
+  if (invoiceIds.length === 0) return;
+  const ids = [...new Set(invoiceIds)];
   await sql`
     update invoice i set
-      fees_cents = t.fees, expenses_cents = t.expenses, adjustments_cents = t.adjustments,
-      total_cents = t.fees + t.expenses + t.adjustments, worked_fees_cents = t.worked_fees
-    from (
+      fees_cents = coalesce(t.fees, 0), expenses_cents = coalesce(t.expenses, 0),
+      adjustments_cents = coalesce(t.adjustments, 0),
+      total_cents = coalesce(t.fees, 0) + coalesce(t.expenses, 0) + coalesce(t.adjustments, 0),
+      worked_fees_cents = coalesce(t.worked_fees, 0)
+    from unnest(${ids}::bigint[]) as target(id)
+    left join (
       select
-        coalesce(sum(amount_cents) filter (where line_type = 'F'), 0) as fees,
-        coalesce(sum(amount_cents) filter (where line_type = 'E'), 0) as expenses,
-        coalesce(sum(amount_cents) filter (where line_type in ('IF', 'IE')), 0) as adjustments,
-        coalesce(sum(worked_amount_cents) filter (where line_type = 'F' and time_entry_id is not null), 0) as worked_fees
-      from invoice_line where invoice_id = ${invoiceId} and disposition in ('bill', 'no_charge')
-    ) t
-    where i.id = ${invoiceId}`.execute(db);
+        invoice_id,
+        sum(amount_cents) filter (where line_type = 'F') as fees,
+        sum(amount_cents) filter (where line_type = 'E') as expenses,
+        sum(amount_cents) filter (where line_type in ('IF', 'IE')) as adjustments,
+        sum(worked_amount_cents) filter (where line_type = 'F' and time_entry_id is not null) as worked_fees
+      from invoice_line
+      where invoice_id = any(${ids}::bigint[]) and disposition in ('bill', 'no_charge')
+      group by invoice_id
+    ) t on t.invoice_id = target.id
+    where i.id = target.id`.execute(db);
 }
 
 export type OpenInvoiceRow = Awaited<ReturnType<typeof findOpenInvoices>>[number];
 
 const LIVE_DISPOSITIONS = ['bill', 'no_charge'] as const;
 
+/**
+ * The open blocking exceptions of these invoices: on the invoice itself or on the work its live
+ * lines bill. Three index lookups joined by `union all` rather than one `or` over subqueries,
+ * which PostgreSQL can only answer by scanning every exception.
+ */
+function openBlocksOf(invoiceIds: readonly number[]) {
+  const ids = [...new Set(invoiceIds)];
+  return sql<{ invoice_id: string | number; exception_id: string | number }>`
+    select g.invoice_id, g.id as exception_id from guideline_exception g
+    where g.invoice_id = any(${ids}::bigint[]) and g.state = 'open' and g.severity = 'block'
+    union all
+    select l.invoice_id, g.id from invoice_line l
+    join guideline_exception g on g.time_entry_id = l.time_entry_id
+    where l.invoice_id = any(${ids}::bigint[]) and l.disposition in ('bill', 'no_charge')
+      and g.state = 'open' and g.severity = 'block'
+    union all
+    select l.invoice_id, g.id from invoice_line l
+    join guideline_exception g on g.expense_id = l.expense_id
+    where l.invoice_id = any(${ids}::bigint[]) and l.disposition in ('bill', 'no_charge')
+      and g.state = 'open' and g.severity = 'block'`;
+}
+
 /** Open blocking exceptions on the invoice itself or on the work its live lines bill. */
 export async function countOpenBlockingExceptions(
   db: Kysely<DB>,
   invoiceId: number,
 ): Promise<number> {
-  const liveLines = db
-    .selectFrom('invoice_line')
-    .where('invoice_id', '=', invoiceId)
-    .where('disposition', 'in', LIVE_DISPOSITIONS);
-  const row = await db
-    .selectFrom('guideline_exception as g')
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .where('g.state', '=', 'open')
-    .where('g.severity', '=', 'block')
-    .where((eb) =>
-      eb.or([
-        eb('g.invoice_id', '=', invoiceId),
-        eb('g.time_entry_id', 'in', liveLines.select('time_entry_id')),
-        eb('g.expense_id', 'in', liveLines.select('expense_id')),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+  const { rows } = await sql<{ count: number | string }>`
+    select count(distinct b.exception_id) as count from (${openBlocksOf([invoiceId])}) b`.execute(
+    db,
+  );
+  return Number(rows[0]!.count);
 }
 
 /** Adjustments (write-downs and the like) still awaiting a decision. */
@@ -371,28 +531,47 @@ export function findStageEvents(db: Kysely<DB>, invoiceId: number) {
     .execute();
 }
 
+export interface OpenBlock {
+  id: number;
+  owner_role: string;
+  owner_user_id: number | null;
+  rule_id: string;
+}
+
 /** The oldest open blocking exception on the invoice itself or on the work its live lines bill. */
-export function findOldestOpenBlock(db: Kysely<DB>, invoiceId: number) {
-  const liveLines = db
-    .selectFrom('invoice_line')
-    .where('invoice_id', '=', invoiceId)
-    .where('disposition', 'in', LIVE_DISPOSITIONS);
-  return db
-    .selectFrom('guideline_exception as g')
-    .select(['g.id', 'g.owner_role', 'g.owner_user_id', 'g.rule_id'])
-    .where('g.state', '=', 'open')
-    .where('g.severity', '=', 'block')
-    .where((eb) =>
-      eb.or([
-        eb('g.invoice_id', '=', invoiceId),
-        eb('g.time_entry_id', 'in', liveLines.select('time_entry_id')),
-        eb('g.expense_id', 'in', liveLines.select('expense_id')),
-      ]),
-    )
-    .orderBy('g.opened_at')
-    .orderBy('g.id')
-    .limit(1)
-    .executeTakeFirst();
+export async function findOldestOpenBlock(
+  db: Kysely<DB>,
+  invoiceId: number,
+): Promise<OpenBlock | undefined> {
+  return (await findOldestOpenBlocks(db, [invoiceId])).get(invoiceId);
+}
+
+/** For each of `invoiceIds` that has one, its oldest open blocking exception. */
+export async function findOldestOpenBlocks(
+  db: Kysely<DB>,
+  invoiceIds: readonly number[],
+): Promise<Map<number, OpenBlock>> {
+  const blocks = new Map<number, OpenBlock>();
+  if (invoiceIds.length === 0) return blocks;
+  const { rows } = await sql<{
+    invoice_id: string | number;
+    id: string | number;
+    owner_role: string;
+    owner_user_id: string | number | null;
+    rule_id: string;
+  }>`
+    select distinct on (b.invoice_id) b.invoice_id, g.id, g.owner_role, g.owner_user_id, g.rule_id
+    from (${openBlocksOf(invoiceIds)}) b
+    join guideline_exception g on g.id = b.exception_id
+    order by b.invoice_id, g.opened_at, g.id`.execute(db);
+  for (const row of rows)
+    blocks.set(Number(row.invoice_id), {
+      id: Number(row.id),
+      owner_role: row.owner_role,
+      owner_user_id: row.owner_user_id === null ? null : Number(row.owner_user_id),
+      rule_id: row.rule_id,
+    });
+  return blocks;
 }
 
 /**

@@ -7,19 +7,26 @@ import type { CapBalance } from './fee-arrangements.js';
 import * as repo from './invoices.repository.js';
 import { amountOf, type PlannedLine } from './valuation.js';
 
-/** Inserts `lines` numbered from `firstNumber`, then their adjustments pointing at them. */
+/** One invoice's planned lines, numbered from `firstNumber`. */
+export interface LinesToWrite {
+  invoiceId: number;
+  lines: readonly PlannedLine[];
+  firstNumber: number;
+  /** Marks the lines as new since the last run (a refresh, not a new draft). */
+  markNew: boolean;
+}
+
+/**
+ * Inserts the planned lines of several invoices, then their adjustments pointing at them: one
+ * insert per 1,000 lines, whatever the number of invoices.
+ */
 export async function writeLines(
   trx: Kysely<DB>,
-  invoiceId: number,
-  lines: readonly PlannedLine[],
-  firstNumber: number,
-  markNew: boolean,
+  batches: readonly LinesToWrite[],
   actorId: number | null,
   now: Date,
 ): Promise<void> {
-  if (lines.length === 0) return;
-  const inserted = await repo.insertLines(
-    trx,
+  const rows: repo.NewLine[] = batches.flatMap(({ invoiceId, lines, firstNumber, markNew }) =>
     lines.map((line, i) => ({
       invoice_id: invoiceId,
       line_number: firstNumber + i,
@@ -43,24 +50,27 @@ export async function writeLines(
       new_since_last_run: markNew,
     })),
   );
-  const idByNumber = new Map(inserted.map((row) => [row.line_number, row.id]));
+  if (rows.length === 0) return;
+  const inserted = await repo.insertNewLines(trx, rows);
+  const idOf = new Map(inserted.map((row) => [`${row.invoice_id}:${row.line_number}`, row.id]));
   const adjustments: Insertable<InvoiceAdjustmentTable>[] = [];
-  lines.forEach((line, i) => {
-    for (const a of line.adjustments)
-      adjustments.push({
-        invoice_id: invoiceId,
-        invoice_line_id: idByNumber.get(firstNumber + i)!,
-        kind: a.kind,
-        field: a.field,
-        before: JSON.stringify(a.before),
-        after: JSON.stringify(a.after),
-        amount_cents: a.amount,
-        reason_code: a.reasonCode,
-        state: 'applied',
-        requested_by: actorId,
-        requested_at: now,
-      });
-  });
+  for (const { invoiceId, lines, firstNumber } of batches)
+    lines.forEach((line, i) => {
+      for (const a of line.adjustments)
+        adjustments.push({
+          invoice_id: invoiceId,
+          invoice_line_id: idOf.get(`${invoiceId}:${firstNumber + i}`)!,
+          kind: a.kind,
+          field: a.field,
+          before: JSON.stringify(a.before),
+          after: JSON.stringify(a.after),
+          amount_cents: a.amount,
+          reason_code: a.reasonCode,
+          state: 'applied',
+          requested_by: actorId,
+          requested_at: now,
+        });
+    });
   await repo.insertAdjustments(trx, adjustments);
 }
 
