@@ -2,7 +2,8 @@
  * Two Matterflow servers on one PostgreSQL database, each with its own connection pool and save
  * lane, as two processes behind a load balancer would run: a session from one is valid on the
  * other, saves on both judge one day together, two bill runs for one period create each draft
- * once, and the audit chain stays one chain.
+ * once, two notification workers beside them deliver each message once, and the audit chain
+ * stays one chain.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,11 @@ import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
 import { verifyAuditChain } from '../modules/audit/audit-verify.js';
 import { createApiToken } from '../modules/auth/auth.service.js';
+import { enqueueNotification } from '../modules/notifications/enqueue.js';
+import { runScheduler } from '../modules/notifications/scheduler.js';
+import { startNotificationWorker } from '../modules/notifications/worker.js';
+import { SAMPLE_PAYLOADS } from '../domain/notifications/samples.js';
+import { RecordingChannels, testNotificationSettings } from '../test/notifications.js';
 import type { TestDatabase } from '../test/database.js';
 import { onPostgresServer, openTestDatabase } from '../test/database.js';
 import {
@@ -156,5 +162,80 @@ rules:
       .executeTakeFirstOrThrow();
     expect(Number(lines.n)).toBe(6);
     expect((await verifyAuditChain(second.db)).ok).toBe(true);
+  });
+
+  it('lets two workers beside the servers deliver each queued message exactly once', async () => {
+    const settings = await testNotificationSettings();
+    const users = [];
+    for (let i = 0; i < 10; i++) users.push(await buildUser(t.db, { roles: ['legal_ops'] }));
+    const now = t.clock.now();
+    // Each server queues half the messages, as its own requests would.
+    const queued = await Promise.all(
+      users.flatMap((user, i) =>
+        Array.from({ length: 15 }, (_, n) =>
+          enqueueNotification([t.db, second.db][i % 2]!, settings, now, {
+            key: `two-workers:${user.id}:${n}`,
+            recipients: [user.id],
+            matterId: null,
+            dueAt: now,
+            payload: SAMPLE_PAYLOADS.draft_ready,
+          }),
+        ),
+      ),
+    );
+    expect(queued.reduce((a, b) => a + b, 0)).toBe(150);
+    const rows = await t.db
+      .selectFrom('notification_outbox')
+      .select(['id', 'idempotency_key', 'channel'])
+      .where('idempotency_key', 'like', 'two-workers:%')
+      .execute();
+    expect(rows.length).toBeGreaterThanOrEqual(150);
+
+    const workers = [t.db, second.db].map((db) => {
+      const channels = new RecordingChannels();
+      const errors: unknown[] = [];
+      const worker = startNotificationWorker(
+        { db, now: t.clock.now, notifications: settings },
+        channels,
+        {
+          batchSize: 7,
+          idleMs: 20,
+          scheduleEveryMs: 1,
+          schedule: runScheduler,
+          onError: (error) => errors.push(error),
+        },
+      );
+      return { channels, errors, worker };
+    });
+    const pending = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('notification_outbox')
+            .select(({ fn }) => fn.countAll<string>().as('n'))
+            .where('idempotency_key', 'like', 'two-workers:%')
+            .where('state', '!=', 'delivered')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const deadline = Date.now() + 60_000;
+    while ((await pending()) > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const { worker } of workers) await worker.stop();
+
+    expect(await pending()).toBe(0);
+    expect(workers.flatMap((w) => w.errors)).toEqual([]);
+    const sent = workers.flatMap((w) =>
+      w.channels.emails.filter((m) => m.idempotencyKey.startsWith('two-workers:')),
+    );
+    const emailRows = rows.filter((r) => r.channel === 'email');
+    expect(sent.length).toBe(emailRows.length);
+    expect(new Set(sent.map((m) => m.idempotencyKey)).size).toBe(emailRows.length);
+    const attempts = await t.db
+      .selectFrom('notification_outbox')
+      .select(['attempts'])
+      .where('idempotency_key', 'like', 'two-workers:%')
+      .execute();
+    expect(attempts.every((a) => Number(a.attempts) === 1)).toBe(true);
   });
 });
