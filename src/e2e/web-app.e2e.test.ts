@@ -132,4 +132,82 @@ describe.skipIf(!HAS_CHROMIUM)('web app in a browser (demo firm)', () => {
     expect(web.problems).toEqual([]);
     await web.context.close();
   });
+
+  it('shows a user their unread messages in the top bar and lets them read and follow them', async () => {
+    const db = harness.database.db;
+    const user = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', EMAIL('billing'))
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('inbox_message')
+      .set({ read_at: new Date() })
+      .where('user_id', '=', user.id)
+      .where('read_at', 'is', null)
+      .execute();
+    const deliver = async (key: string, subject: string, path: string) => {
+      const outbox = await db
+        .insertInto('notification_outbox')
+        .values({
+          idempotency_key: `inbox-e2e:${key}`,
+          kind: 'digest',
+          recipient_user_id: user.id,
+          channel: 'in_app',
+          payload: JSON.stringify({}),
+          due_at: new Date(),
+          state: 'delivered',
+          delivered_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return db
+        .insertInto('inbox_message')
+        .values({
+          outbox_id: outbox.id,
+          user_id: user.id,
+          kind: 'digest',
+          subject,
+          body: `${subject}.\nOpen the screen to act on it.`,
+          link: `https://matterflow.firm.test${path}`,
+          matter_id: null,
+          created_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    };
+    const queue = await deliver('queue', 'Four drafts wait in the billing queue', '/billing');
+    const blocked = await deliver('blocked', 'Two exceptions are yours to clear', '/exceptions');
+    const readAt = async (id: number) =>
+      (
+        await db
+          .selectFrom('inbox_message')
+          .select('read_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).read_at;
+
+    const web = await session();
+    await web.signIn(EMAIL('billing'));
+    await web.page.getByRole('link', { name: 'Inbox, 2 unread' }).click();
+    await web.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    const list = web.page.getByRole('list', { name: 'Messages' });
+    expect(await list.innerText()).toContain('Open the screen to act on it.');
+    await list
+      .getByRole('listitem')
+      .filter({ hasText: 'Four drafts wait' })
+      .getByRole('button', { name: 'Mark read' })
+      .click();
+    await web.page.getByRole('link', { name: 'Inbox, 1 unread' }).waitFor();
+    expect(await readAt(queue.id)).not.toBeNull();
+    expect(await readAt(blocked.id)).toBeNull();
+
+    // Following a message opens its screen in the app and marks it read.
+    await list.getByRole('link', { name: 'Two exceptions are yours to clear' }).click();
+    await web.page.waitForURL(/\/exceptions$/);
+    await web.page.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
+    expect(await readAt(blocked.id)).not.toBeNull();
+    expect(web.problems).toEqual([]);
+    await web.context.close();
+  });
 });

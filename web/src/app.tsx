@@ -1,5 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
+import { api, unwrap } from './api/client';
 import { ErrorBoundary } from './components/error-boundary';
 import { Loading } from './components/states';
 import { homeFor, NAV_ITEMS, navFor, mayUse } from './navigation';
@@ -15,6 +17,7 @@ const ReviewQueuePage = lazy(() => import('./pages/review-queue'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const GuidelinesPage = lazy(() => import('./pages/guidelines'));
 const AdminPage = lazy(() => import('./pages/admin'));
+const InboxPage = lazy(() => import('./pages/inbox'));
 
 const SCREENS: Record<string, React.ComponentType> = {
   '/time': MyTimePage,
@@ -60,6 +63,7 @@ function Layout() {
           </ul>
         </nav>
         <div className="whoami">
+          <InboxLink />
           <span>{me.email}</span>
           <button type="button" className="link-button" onClick={() => void signOut()}>
             Sign out
@@ -81,12 +85,28 @@ function Layout() {
               ) || me.roles.includes('approver') ? (
                 <Route path="/invoices/:id" element={<InvoicePage />} />
               ) : null}
+              <Route path="/inbox" element={<InboxPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>
         </ErrorBoundary>
       </main>
     </div>
+  );
+}
+
+/** The inbox in the top bar with how many messages wait unread; checked every minute. */
+function InboxLink() {
+  const unread = useQuery({
+    queryKey: ['inbox', 'unread-count'],
+    queryFn: () => unwrap(api.GET('/api/v1/inbox/unread-count')),
+    refetchInterval: 60_000,
+  });
+  const count = unread.data?.unread_count ?? 0;
+  return (
+    <NavLink to="/inbox" aria-label={count === 0 ? 'Inbox' : `Inbox, ${count} unread`}>
+      Inbox{count > 0 && <span className="badge">{count}</span>}
+    </NavLink>
   );
 }
 
