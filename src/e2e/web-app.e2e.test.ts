@@ -1,4 +1,10 @@
 import { sql } from 'kysely';
+import { SYSTEM_ACTOR } from '../domain/policy.js';
+import { waiveException } from '../modules/compliance/exceptions.service.js';
+import { runBillRun } from '../modules/invoices/bill-run.js';
+import { findOldestOpenBlock } from '../modules/invoices/invoices.repository.js';
+import { transitionInvoice } from '../modules/invoices/transition-invoice.js';
+import { askTimekeeper } from '../modules/prebill/questions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HAS_CHROMIUM,
@@ -207,6 +213,116 @@ describe.skipIf(!HAS_CHROMIUM)('web app in a browser (demo firm)', () => {
     await web.page.waitForURL(/\/exceptions$/);
     await web.page.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     expect(await readAt(blocked.id)).not.toBeNull();
+    expect(web.problems).toEqual([]);
+    await web.context.close();
+  });
+
+  it('brings a timekeeper from the question link to the question, and the answer returns the invoice to review', async () => {
+    const db = harness.database.db;
+    const ctx = { db, now: () => new Date() };
+    // A pre-bill of the demo firm with a fee line of Aaron Feld's (T110) on an open matter: the
+    // month of his latest released, unbilled work billed for that matter.
+    const work = await sql<{ matter_code: string; month: string }>`
+      select m.matter_code, to_char(te.work_date, 'YYYY-MM') as month from time_entry te
+      join timekeeper t on t.id = te.timekeeper_id
+      join matter m on m.id = te.matter_id
+      where t.timekeeper_code = 'T110' and te.status = 'released' and te.billable and te.active
+        and not m.restricted and m.fee_arrangement = 'hourly'
+        and not exists (select 1 from invoice_line l where l.time_entry_id = te.id)
+      order by te.work_date desc, te.id desc limit 1`.execute(db);
+    expect(work.rows).toHaveLength(1);
+    await runBillRun(ctx, SYSTEM_ACTOR, {
+      period: work.rows[0]!.month,
+      matterCode: work.rows[0]!.matter_code,
+    });
+    const { rows } = await sql<{ id: number; line_id: number }>`
+      select i.id, l.id as line_id from invoice i
+      join invoice_line l on l.invoice_id = i.id and l.disposition = 'bill' and l.line_type = 'F'
+      join timekeeper t on t.id = l.timekeeper_id
+      join matter m on m.id = i.matter_id
+      where t.timekeeper_code = 'T110' and i.state in ('draft', 'exception')
+        and m.matter_code = ${work.rows[0]!.matter_code}
+      order by i.id desc limit 1`.execute(db);
+    expect(rows).toHaveLength(1);
+    const target = rows[0]!;
+    const billing = await db
+      .selectFrom('app_user')
+      .select(['id', 'email'])
+      .where('email', '=', EMAIL('billing'))
+      .executeTakeFirstOrThrow();
+    const coordinator = {
+      userId: String(billing.id),
+      email: billing.email,
+      roles: ['billing_coordinator'] as const,
+      timekeeperId: null,
+      via: 'session' as const,
+    };
+    const version = async () =>
+      (
+        await db
+          .selectFrom('invoice')
+          .select('version')
+          .where('id', '=', target.id)
+          .executeTakeFirstOrThrow()
+      ).version;
+    // The coordinator accepts what the guidelines flagged, so the draft can go to review.
+    for (;;) {
+      const block = await findOldestOpenBlock(db, Number(target.id));
+      if (block === undefined) break;
+      const exception = await db
+        .selectFrom('guideline_exception')
+        .select('version')
+        .where('id', '=', block.id)
+        .executeTakeFirstOrThrow();
+      await waiveException(ctx, coordinator, block.id, {
+        reason: 'Agreed with the client for this matter',
+        version: exception.version,
+      });
+    }
+    await transitionInvoice(ctx, coordinator, Number(target.id), {
+      to: 'in_review',
+      version: await version(),
+    });
+    const questionId = await askTimekeeper(ctx, coordinator, Number(target.id), {
+      version: await version(),
+      question: 'Was the call with opposing counsel really 3 hours? Please split it by topic.',
+      line_id: Number(target.line_id),
+    });
+
+    const web = await session();
+    await web.signIn(EMAIL('aaron.feld'));
+    await web.page.goto(`${harness.baseUrl}/time?question=${questionId}`);
+    const panel = web.page.getByRole('region', { name: /question/ });
+    await panel.getByText('Was the call with opposing counsel really 3 hours?').waitFor();
+    const box = panel.getByLabel('Your answer');
+    // The link puts the answer box in focus.
+    await web.page.waitForFunction("document.activeElement?.id === 'answer-" + questionId + "'");
+    await box.fill('It was 2.5 hours; I have corrected the entry.');
+    await panel.getByRole('button', { name: 'Send answer' }).click();
+    // The question leaves the open ones; the link's question says it was answered.
+    await panel.getByRole('heading', { name: 'No questions waiting for you' }).waitFor();
+    await panel.getByRole('status').filter({ hasText: 'was answered' }).waitFor();
+
+    const saved = await db
+      .selectFrom('invoice_question')
+      .select(['state', 'answer'])
+      .where('id', '=', questionId)
+      .executeTakeFirstOrThrow();
+    expect(saved).toEqual({
+      state: 'answered',
+      answer: 'It was 2.5 hours; I have corrected the entry.',
+    });
+    const invoice = await db
+      .selectFrom('invoice')
+      .select('state')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(invoice.state).toBe('in_review');
+
+    // Without the link, nothing answered is shown.
+    await web.page.goto(`${harness.baseUrl}/time`);
+    await web.page.getByRole('heading', { name: 'My time', level: 1 }).waitFor();
+    expect(await web.page.getByRole('region', { name: /question/ }).count()).toBe(0);
     expect(web.problems).toEqual([]);
     await web.context.close();
   });

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import type { paths } from '../api/openapi';
 import { FindingList, findingsOf, type Finding } from '../components/findings';
 import { Empty, ErrorMessage, Loading } from '../components/states';
+import { QuestionsPanel } from '../components/questions-panel';
 import { UtbmsPicker } from '../components/utbms-picker';
 import { addDays, isoDate, mondayOf, words } from '../format';
 import { useMe } from '../session';
@@ -22,6 +24,8 @@ export default function MyTimePage() {
     enabled: me.timekeeper_id !== null,
   });
   const [view, setView] = useState<View>({ kind: 'week', monday: mondayOf(isoDate(new Date())) });
+  const [search] = useSearchParams();
+  const asked = Number(search.get('question'));
 
   if (me.timekeeper_id === null)
     return (
@@ -40,6 +44,7 @@ export default function MyTimePage() {
       <p className="muted">
         {timekeeper.data.first_name} {timekeeper.data.last_name} ({code})
       </p>
+      <QuestionsPanel focusId={Number.isInteger(asked) && asked > 0 ? asked : null} />
       <div className="toolbar" role="group" aria-label="Which entries">
         <button
           type="button"
