@@ -73,7 +73,8 @@ export async function adjustInvoice(
 }
 
 /** The signed change to the bill: negative for write-downs and discounts. */
-const signed = (kind: AdjustmentKind, cents: number) => (kind === 'write_up' ? cents : -cents);
+export const signed = (kind: AdjustmentKind, cents: number) =>
+  kind === 'write_up' ? cents : -cents;
 
 function parseBasis(input: AdjustInput): { amount?: number; percent?: number; hours?: number } {
   if (input.amount !== undefined) {
@@ -101,7 +102,7 @@ function parseBasis(input: AdjustInput): { amount?: number; percent?: number; ho
 }
 
 /** `base` × percent (in hundredths of a percent), rounded half-up to the cent. */
-const percentOf = (base: number, hundredths: number) =>
+export const percentOf = (base: number, hundredths: number) =>
   divideRoundHalfUp(BigInt(base) * BigInt(hundredths), 10000n);
 
 async function lineLevel(
