@@ -15,7 +15,7 @@ import { visibleInvoiceId } from './ebilling.service.js';
 import { checkReadiness, type ReadinessProblem } from './readiness.js';
 
 /** States whose invoice may leave the firm: signed off, or already sent (a re-download). */
-const EXPORTABLE_STATES = ['approved', 'submitted', 'accepted', 'paid'];
+export const EXPORTABLE_STATES = ['approved', 'submitted', 'accepted', 'paid'];
 
 /** One recorded export, and the bytes it recorded. */
 export interface LedesExport {

@@ -92,6 +92,48 @@ export async function decideAdjustment(
   });
 }
 
+/** Who may decide a write-down asked by `requester`: the approvers above them, or legal ops. */
+export interface Deciders {
+  /** Approvers routed at a later level than the requester (empty: legal ops decides). */
+  approvers: { level: number; userId: number; email: string | null }[];
+  /** The deciders in words, e.g. "the approver at level 2 or above (a@firm.example)". */
+  words: string;
+}
+
+export async function decidersOf(
+  trx: Parameters<typeof repo.findInvoiceById>[0],
+  invoice: Pick<repo.InvoiceRow, 'matter_id' | 'total_cents'>,
+  requester: number | null,
+): Promise<Deciders> {
+  const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
+  const requesterLevel = Math.max(
+    0,
+    ...routed.approvers
+      .filter((a) => a.userId !== null && a.userId === requester)
+      .map((a) => a.level),
+  );
+  const approvers = routed.approvers
+    .filter((a) => a.level > requesterLevel && a.userId !== null)
+    .map((a) => ({ level: a.level, userId: a.userId!, email: a.email }));
+  return {
+    approvers,
+    words:
+      approvers.length > 0
+        ? `the approver at level ${approvers[0]!.level} or above (${approvers.map((a) => a.email).join(', ')})`
+        : 'legal ops (the write-down was asked by the top of the approver chain)',
+  };
+}
+
+/** Whether the actor may decide a write-down with these deciders (never its requester). */
+export function mayDecide(actor: Actor, deciders: Deciders, requester: number | null): boolean {
+  if (actor.via === 'system') return true;
+  const actorId = Number(actor.userId);
+  if (actorId === requester) return false;
+  return deciders.approvers.length > 0
+    ? actor.roles.includes('approver') && deciders.approvers.some((a) => a.userId === actorId)
+    : actor.roles.includes('legal_ops');
+}
+
 /** Throws unless the actor is at the approval level above the requester. */
 async function checkDecider(
   trx: Parameters<typeof repo.findInvoiceById>[0],
@@ -100,27 +142,15 @@ async function checkDecider(
   requester: number | null,
 ): Promise<void> {
   if (actor.via === 'system') return;
-  const actorId = Number(actor.userId);
-  const routed = await resolveStageOwners(trx, invoice.matter_id, Number(invoice.total_cents));
-  const requesterLevel = Math.max(
-    0,
-    ...routed.approvers
-      .filter((a) => a.userId !== null && a.userId === requester)
-      .map((a) => a.level),
-  );
-  const above = routed.approvers.filter((a) => a.level > requesterLevel && a.userId !== null);
-  const allowed =
-    above.length > 0
-      ? actor.roles.includes('approver') && above.some((a) => a.userId === actorId)
-      : actor.roles.includes('legal_ops');
-  if (!allowed)
+  const deciders = await decidersOf(trx, invoice, requester);
+  if (!mayDecide(actor, deciders, requester))
     throw new AppError(
       'forbidden',
       'NOT_NEXT_APPROVAL_LEVEL',
-      above.length > 0
-        ? `Only the approver at level ${above[0]!.level} or above (${above.map((a) => a.email).join(', ')}) may decide this write-down.`
+      deciders.approvers.length > 0
+        ? `Only ${deciders.words} may decide this write-down.`
         : 'The write-down was asked by the top of the approver chain; legal ops decides it.',
-      { levels: above.map((a) => a.level) },
+      { levels: deciders.approvers.map((a) => a.level) },
     );
 }
 

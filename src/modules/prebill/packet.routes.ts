@@ -5,6 +5,8 @@ import type { RegisterRoutes } from '../../http/modules.js';
 import { errorResponses } from '../../http/openapi.js';
 import { idParamsSchema } from '../invoices/invoices.schemas.js';
 import { loadPrebill } from './prebill-packet.js';
+import { loadPrebillReview } from './prebill-review.js';
+import { prebillReviewSchema } from './prebill-review.schemas.js';
 import { renderPrebillHtml } from './render-prebill-html.js';
 import { renderPrebillPdf } from './render-prebill-pdf.js';
 
@@ -41,6 +43,18 @@ export const packetRoutes: RegisterRoutes = async (api, { ctx }) => {
           .send(renderPrebillHtml(packet))
       );
     },
+  });
+
+  r.get('/invoices/:id/prebill.json', {
+    config: read,
+    schema: {
+      tags,
+      summary:
+        'The pre-bill packet as data, with who decides each pending write-down and the pre-bill moves you may make',
+      params: idParamsSchema,
+      response: { 200: prebillReviewSchema, ...errorResponses },
+    },
+    handler: (request) => loadPrebillReview(ctx, actorOf(request), request.params.id),
   });
 
   r.get('/invoices/:id/prebill.pdf', {

@@ -206,6 +206,25 @@ describe('write-downs, write-ups and discounts', () => {
         version,
       });
     };
+    // The review data names who decides, and offers the decision only to them.
+    const review = async (cookie: string) =>
+      (await call('GET', `/invoices/${draft.id}/prebill.json`, cookie)).json();
+    const asApprover = await review(draft.approver);
+    expect(asApprover.pending).toEqual([
+      {
+        adjustment_id: adjustment.id,
+        deciders: 'legal ops (the write-down was asked by the top of the approver chain)',
+        may_decide: false,
+      },
+    ]);
+    expect(asApprover.may).toEqual({ edit_lines: true, ask_questions: false, export_ledes: false });
+    expect(asApprover.packet.totals).toMatchObject({
+      worked_fees_cents: 400000,
+      pending_write_downs_cents: 80000,
+      pending_write_downs: 1,
+    });
+    expect((await review(legalOps)).pending[0].may_decide).toBe(true);
+    expect((await review(coordinator)).may.edit_lines).toBe(false);
     const own = await decide(draft.approver, 'approve');
     expect(own.statusCode).toBe(403);
     expect(own.json().code).toBe('SAME_PERSON');

@@ -16749,6 +16749,252 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/invoices/{id}/prebill.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The pre-bill packet as data, with who decides each pending write-down and the pre-bill moves you may make */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              packet: {
+                invoice_number: string;
+                state: string;
+                owner: string | null;
+                client: {
+                  code: string;
+                  name: string;
+                };
+                matter: {
+                  code: string;
+                  name: string;
+                  client_matter_id: string | null;
+                };
+                period_start: string;
+                period_end: string;
+                currency: string;
+                fee_arrangement: string;
+                /** @description Null when your roles may not see rates and amounts. */
+                fee_amount_cents: (number | null) | null;
+                responsible_attorney: string;
+                billing_partner: string;
+                totals: {
+                  /** @description Null when your roles may not see rates and amounts. */
+                  worked_fees_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  fees_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  expenses_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  adjustments_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  total_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  write_downs_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  pending_write_downs_cents: (number | null) | null;
+                  pending_write_downs: number;
+                };
+                budget: {
+                  /** @description Null when your roles may not see rates and amounts. */
+                  budget_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  billed_before_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  with_this_invoice_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  remaining_cents: (number | null) | null;
+                  /** @description Hundredths of a percent of the budget used. */
+                  used_basis_points: (number | null) | null;
+                };
+                exceptions: {
+                  rule_id: string;
+                  rule_kind: string;
+                  severity: string;
+                  message: string;
+                  owner: string | null;
+                  entity: string;
+                }[];
+                questions: {
+                  timekeeper: string;
+                  question: string;
+                  /** Format: date-time */
+                  asked_at: string;
+                  line_number: number | null;
+                }[];
+                adjustments: {
+                  kind: string;
+                  field: string | null;
+                  line_number: number | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  amount_cents: (number | null) | null;
+                  /** @description Null when your roles may not see write-down reasons. */
+                  reason: string | null;
+                  /** @description Null when your roles may not see write-down reasons. */
+                  note: string | null;
+                  state: string;
+                  requested_by: string | null;
+                }[];
+                groups: {
+                  timekeeper: string;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  worked_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  billed_cents: (number | null) | null;
+                  tasks: {
+                    task_code: string;
+                    /** @description Null when your roles may not see rates and amounts. */
+                    worked_cents: (number | null) | null;
+                    /** @description Null when your roles may not see rates and amounts. */
+                    billed_cents: (number | null) | null;
+                    lines: {
+                      line_number: number;
+                      line_type: string;
+                      work_date: string | null;
+                      task_code: string | null;
+                      activity_code: string | null;
+                      description: string;
+                      units: string;
+                      worked_units: string | null;
+                      /** @description Null when your roles may not see rates and amounts. */
+                      unit_cost_cents: (number | null) | null;
+                      /** @description Null when your roles may not see rates and amounts. */
+                      amount_cents: (number | null) | null;
+                      /** @description Null when your roles may not see rates and amounts. */
+                      worked_amount_cents: (number | null) | null;
+                      disposition: string;
+                      internal_note: string | null;
+                    }[];
+                  }[];
+                }[];
+                other_lines: {
+                  line_number: number;
+                  line_type: string;
+                  work_date: string | null;
+                  task_code: string | null;
+                  activity_code: string | null;
+                  description: string;
+                  units: string;
+                  worked_units: string | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  unit_cost_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  amount_cents: (number | null) | null;
+                  /** @description Null when your roles may not see rates and amounts. */
+                  worked_amount_cents: (number | null) | null;
+                  disposition: string;
+                  internal_note: string | null;
+                }[];
+              };
+              pending: {
+                adjustment_id: number;
+                /** @description Who must approve or reject the pending write-down, in words. */
+                deciders: string;
+                /** @description Whether you may approve or reject it. */
+                may_decide: boolean;
+              }[];
+              /** @description The pre-bill moves your roles may make on the invoice as it stands. */
+              may: {
+                edit_lines: boolean;
+                ask_questions: boolean;
+                export_ledes: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/invoices/{id}/prebill.pdf': {
     parameters: {
       query?: never;

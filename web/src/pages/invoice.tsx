@@ -2,18 +2,27 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { paths } from '../api/openapi';
 import { Empty, ErrorMessage, Loading } from '../components/states';
 import { useUserNames } from '../components/users';
 import { age, moneyOrHidden, when, words } from '../format';
 import { useMe } from '../session';
 import { movesFor, SLA_WORDS, slaState, type InvoiceState } from '../workflow';
+import {
+  InvoiceAdjustment,
+  PacketSummary,
+  PendingWriteDowns,
+  PrebillLines,
+  usePrebillReview,
+  useReasonLabel,
+  type Invoice,
+  type Review,
+} from './prebill-review';
 
-type Invoice =
-  paths['/api/v1/invoices/{id}']['get']['responses'][200]['content']['application/json'];
-type Line = Invoice['lines'][number];
-
-/** One invoice: totals, lines by timekeeper and task, open exceptions, history and the moves I may make. */
+/**
+ * One invoice and its pre-bill review: totals, the packet (budget, exceptions, questions), lines
+ * by timekeeper or task with their pre-bill moves, pending write-downs, history, the LEDES file
+ * once approved, and the workflow moves I may make.
+ */
 export default function InvoicePage() {
   const id = Number(useParams().id);
   const me = useMe();
@@ -23,6 +32,9 @@ export default function InvoicePage() {
     enabled: Number.isInteger(id) && id > 0,
   });
   const nameOf = useUserNames(true);
+  const review = usePrebillReview(id);
+  const reasonLabel = useReasonLabel();
+  const [done, setDone] = useState('');
   if (!Number.isInteger(id) || id <= 0) return <Empty>There is no such invoice.</Empty>;
   if (invoice.isPending) return <Loading what="the invoice" />;
   if (invoice.isError) return <ErrorMessage error={invoice.error} />;
@@ -90,15 +102,50 @@ export default function InvoicePage() {
           <dd className="total">{moneyOrHidden(inv.total_cents, inv.currency)}</dd>
         </div>
       </dl>
-      <Moves invoice={inv} />
-      <MatterExceptions matterCode={inv.matter_code} />
-      <Lines invoice={inv} />
+      <p role="status" className="done-status">
+        {done}
+      </p>
+      <Moves invoice={inv} review={review.data} />
+      {review.isPending ? (
+        <Loading what="the pre-bill packet" />
+      ) : review.isError ? (
+        <ErrorMessage error={review.error} />
+      ) : (
+        <>
+          {review.data.may.export_ledes && <LedesDownload invoice={inv} />}
+          <PacketSummary invoice={inv} review={review.data} />
+          <PendingWriteDowns invoice={inv} review={review.data} reasonLabel={reasonLabel} />
+          {review.data.may.edit_lines && <InvoiceAdjustment invoice={inv} onDone={setDone} />}
+          <PrebillLines
+            invoice={inv}
+            review={review.data}
+            reasonLabel={reasonLabel}
+            nameOf={nameOf}
+            onDone={setDone}
+          />
+        </>
+      )}
       <History id={inv.id} />
     </section>
   );
 }
 
-function Moves(props: { invoice: Invoice }) {
+/** The invoice's LEDES file, for roles that export once it is approved (each download is recorded). */
+function LedesDownload(props: { invoice: Invoice }) {
+  return (
+    <p className="ledes-download">
+      <a
+        href={`/api/v1/invoices/${props.invoice.id}/ledes`}
+        download={`${props.invoice.invoice_number}.txt`}
+      >
+        Download the LEDES file
+      </a>{' '}
+      <span className="muted">(recorded as an export with its checksum)</span>
+    </p>
+  );
+}
+
+function Moves(props: { invoice: Invoice; review: Review | undefined }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
@@ -126,12 +173,16 @@ function Moves(props: { invoice: Invoice }) {
   // Keyboard: "a" approves, "s" starts a send-back (focus on the reason), outside text fields.
   const approve = moves.find((t) => t.action === 'approve');
   const sendsBack = moves.some((t) => t.requiresReason);
+  const lineSendBack = props.review?.may.ask_questions ?? false;
+  const lineEdits = props.review?.may.edit_lines ?? false;
   const { mutate, isPending } = move;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (target?.closest('input, textarea, select, dialog, [contenteditable="true"]')) return;
+      // On a focused line, "s" sends that line back to its timekeeper (the lines handle it).
+      if (event.key === 's' && lineSendBack && target?.closest('tr[data-line-id]')) return;
       if (event.key === 'a' && approve && !isPending) {
         event.preventDefault();
         mutate(approve.to);
@@ -142,12 +193,20 @@ function Moves(props: { invoice: Invoice }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [approve, sendsBack, mutate, isPending]);
+  }, [approve, sendsBack, lineSendBack, mutate, isPending]);
   if (moves.length === 0)
     return (
-      <p className="muted">
-        You make no move on this invoice while it is {words(props.invoice.state).toLowerCase()}.
-      </p>
+      <>
+        <p className="muted">
+          You make no move on this invoice while it is {words(props.invoice.state).toLowerCase()}.
+        </p>
+        <Shortcuts
+          approve={false}
+          sendsBack={false}
+          lineSendBack={lineSendBack}
+          lineEdits={lineEdits}
+        />
+      </>
     );
   return (
     <section className="moves" aria-label="Moves">
@@ -170,136 +229,47 @@ function Moves(props: { invoice: Invoice }) {
       </div>
       {move.isError && <ErrorMessage error={move.error} />}
       {move.isSuccess && <p role="status">Moved to {words(move.data.state)}.</p>}
-      {(approve || sendsBack) && (
-        <p className="muted shortcuts">
-          Keys: {approve && <kbd>a</kbd>}
-          {approve && ' approve'}
-          {approve && sendsBack && ' · '}
-          {sendsBack && (
-            <>
-              <kbd>s</kbd> write the reason to send back
-            </>
-          )}
-        </p>
-      )}
+      <Shortcuts
+        approve={approve !== undefined}
+        sendsBack={sendsBack}
+        lineSendBack={lineSendBack}
+        lineEdits={lineEdits}
+      />
     </section>
   );
 }
 
-function MatterExceptions(props: { matterCode: string }) {
-  const exceptions = useQuery({
-    queryKey: ['exceptions', 'matter', props.matterCode],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/exceptions', {
-          params: { query: { matter_code: props.matterCode, state: 'open', limit: 200 } },
-        }),
-      ),
-  });
+/** The keyboard shortcuts this user has on this invoice, on screen. */
+function Shortcuts(props: {
+  approve: boolean;
+  sendsBack: boolean;
+  lineSendBack: boolean;
+  lineEdits: boolean;
+}) {
+  const keys: [string, string][] = [];
+  if (props.approve) keys.push(['a', 'approve']);
+  if (props.lineSendBack) keys.push(['s', 'send the focused line back to its timekeeper']);
+  if (props.sendsBack)
+    keys.push([
+      's',
+      props.lineSendBack
+        ? 'elsewhere: write the reason to send the invoice back'
+        : 'write the reason to send back',
+    ]);
+  if (props.lineEdits)
+    keys.push(['w', 'write down the focused line'], ['e', 'edit the focused line']);
+  if (props.lineEdits || props.lineSendBack) keys.push(['j / k', 'next / previous line']);
+  if (keys.length === 0) return null;
   return (
-    <section aria-label="Exceptions">
-      <h2>Open exceptions on this matter</h2>
-      {exceptions.isPending ? (
-        <Loading what="exceptions" />
-      ) : exceptions.isError ? (
-        <ErrorMessage error={exceptions.error} />
-      ) : exceptions.data.items.length === 0 ? (
-        <Empty>None: the guidelines find nothing open on this matter.</Empty>
-      ) : (
-        <ul className="exception-list">
-          {exceptions.data.items.map((ex) => (
-            <li key={ex.id} className={`sev-${ex.severity}`}>
-              <strong>{words(ex.severity)}</strong> {ex.message}{' '}
-              <span className="muted">
-                ({words(ex.entity_type)} {ex.entity_id}; rule {ex.rule_id}; owner{' '}
-                {words(ex.owner_role)})
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <p>
-        <Link to={`/exceptions?matter_code=${encodeURIComponent(props.matterCode)}`}>
-          Work these exceptions
-        </Link>
-      </p>
-    </section>
-  );
-}
-
-/** Groups fee lines by timekeeper and then task; expense and adjustment lines follow. */
-function Lines(props: { invoice: Invoice }) {
-  const { invoice } = props;
-  const groups = new Map<string, Line[]>();
-  for (const line of invoice.lines) {
-    const key =
-      line.line_type === 'F'
-        ? `Timekeeper ${line.timekeeper_id ?? '—'} · ${line.task_code ?? 'no task'}`
-        : line.line_type === 'E'
-          ? 'Expenses'
-          : 'Invoice adjustments';
-    groups.set(key, [...(groups.get(key) ?? []), line]);
-  }
-  if (invoice.lines.length === 0) return <Empty>This invoice has no lines.</Empty>;
-  return (
-    <section aria-label="Lines">
-      <h2>Lines</h2>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Date</th>
-            <th scope="col">Description</th>
-            <th scope="col">Activity</th>
-            <th scope="col" className="num">
-              Units
-            </th>
-            <th scope="col" className="num">
-              Rate
-            </th>
-            <th scope="col" className="num">
-              Adjustment
-            </th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        {[...groups.entries()].map(([group, lines]) => (
-          <tbody key={group}>
-            <tr className="group-row">
-              <th scope="rowgroup" colSpan={7}>
-                {group}
-              </th>
-              <td className="num">
-                {moneyOrHidden(
-                  lines.some((l) => l.amount_cents === null)
-                    ? null
-                    : lines.reduce((sum, l) => sum + (l.amount_cents ?? 0), 0),
-                  invoice.currency,
-                )}
-              </td>
-            </tr>
-            {lines.map((line) => (
-              <tr key={line.id}>
-                <td>{line.line_number}</td>
-                <td>{line.work_date ?? '—'}</td>
-                <td className="narrative">{line.description}</td>
-                <td>{line.activity_code ?? line.expense_code ?? '—'}</td>
-                <td className="num">{line.units}</td>
-                <td className="num">{moneyOrHidden(line.unit_cost_cents, invoice.currency)}</td>
-                <td className="num">
-                  {line.adjustment_cents === 0
-                    ? ''
-                    : moneyOrHidden(line.adjustment_cents, invoice.currency)}
-                </td>
-                <td className="num">{moneyOrHidden(line.amount_cents, invoice.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        ))}
-      </table>
-    </section>
+    <p className="muted shortcuts" aria-label="Keyboard shortcuts">
+      Keys:{' '}
+      {keys.map(([key, what], i) => (
+        <span key={`${key}-${i}`}>
+          {i > 0 && ' · '}
+          <kbd>{key}</kbd> {what}
+        </span>
+      ))}
+    </p>
   );
 }
 
