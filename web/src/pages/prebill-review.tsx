@@ -869,7 +869,7 @@ function LineHistory(props: {
               : '';
           const text =
             a.kind === 'edit' && a.field && after && a.field in after
-              ? `: “${String(before?.[a.field] ?? '—')}” → “${String(after[a.field] ?? '—')}”`
+              ? `: “${plain(before?.[a.field])}” → “${plain(after[a.field])}”`
               : '';
           return (
             <li key={a.id}>
@@ -889,6 +889,11 @@ function LineHistory(props: {
       </ol>
     </details>
   );
+}
+
+/** A recorded field value as text (a code, a narrative); "—" for none. */
+function plain(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '—';
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
