@@ -167,6 +167,7 @@ function Moves(props: { invoice: Invoice; review: Review | undefined }) {
       setReason('');
       void queryClient.invalidateQueries({ queryKey: ['invoice', props.invoice.id] });
       void queryClient.invalidateQueries({ queryKey: ['invoice-history', props.invoice.id] });
+      void queryClient.invalidateQueries({ queryKey: ['prebill', props.invoice.id] });
       void queryClient.invalidateQueries({ queryKey: ['invoices'] });
     },
   });

@@ -30,6 +30,7 @@ export function usePrebillReview(id: number) {
     queryKey: ['prebill', id],
     queryFn: () =>
       unwrap(api.GET('/api/v1/invoices/{id}/prebill.json', { params: { path: { id } } })),
+    enabled: Number.isInteger(id) && id > 0,
   });
 }
 
