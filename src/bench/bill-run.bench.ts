@@ -35,16 +35,26 @@ function firmAt(scale: number): SyntheticFirmOptions {
   };
 }
 
-/** Samples the process's RSS every 20 ms while `work` runs; returns its result and the peak. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+/**
+ * Samples the process's RSS and V8 heap in use every 20 ms while `work` runs; returns its
+ * result and both peaks. The heap is what JavaScript holds: if the run kept rows it no longer
+ * needs, the heap's peak would grow with the work, whatever the allocator does with RSS.
+ */
+async function withPeakMemory<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; peakRss: number; peakHeap: number }> {
+  let peakRss = process.memoryUsage.rss();
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peak };
+    sample();
+    return { result, peakRss, peakHeap };
   } finally {
     clearInterval(timer);
   }
@@ -57,6 +67,8 @@ interface Figures {
   runSeconds: number;
   rssBefore: number;
   peakRss: number;
+  heapBefore: number;
+  peakHeap: number;
   invoices: number;
   exceptionInvoices: number;
 }
@@ -92,10 +104,13 @@ async function measure(database: Database, options: SyntheticFirmOptions): Promi
   read.rows.length = 0;
 
   const rssBefore = process.memoryUsage.rss();
+  const heapBefore = process.memoryUsage().heapUsed;
   started = performance.now();
-  const { result: report, peak } = await withPeakRss(() =>
-    runBillRun(ctx, SYSTEM_ACTOR, { period: options.month }),
-  );
+  const {
+    result: report,
+    peakRss,
+    peakHeap,
+  } = await withPeakMemory(() => runBillRun(ctx, SYSTEM_ACTOR, { period: options.month }));
   const runSeconds = seconds(started);
   // Non-billable time and work on closed matters stays out of a bill run.
   if (report.entries_billed === 0) throw new Error('the bill run billed nothing');
@@ -105,7 +120,9 @@ async function measure(database: Database, options: SyntheticFirmOptions): Promi
     floorSeconds,
     runSeconds,
     rssBefore,
-    peakRss: peak,
+    peakRss,
+    heapBefore,
+    peakHeap,
     invoices: report.created,
     exceptionInvoices: report.invoices.filter((i) => i.state === 'exception').length,
   };
@@ -116,6 +133,7 @@ function report(label: string, options: SyntheticFirmOptions, f: Figures): void 
     `${label}, ${fmt(options.entries)} entries on ${fmt(options.matters)} matters: loaded in ${f.loadSeconds.toFixed(1)} s; ` +
       `bill run ${f.runSeconds.toFixed(1)} s (${fmt(f.entries)} billable entries billed, ${fmt(f.invoices)} invoices, ` +
       `${fmt(f.exceptionInvoices)} in exception); RSS ${mb(f.rssBefore)} before, peak ${mb(f.peakRss)}; ` +
+      `JS heap ${mb(f.heapBefore)} before, peak ${mb(f.peakHeap)}; ` +
       `floor (plain select of the period's entries) ${f.floorSeconds.toFixed(2)} s, ratio ${(f.runSeconds / f.floorSeconds).toFixed(0)}×`,
   );
 }
