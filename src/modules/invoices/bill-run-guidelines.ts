@@ -4,15 +4,16 @@
  * as the pre-bill scan keeps them, `adjust` corrections come back for the lines, and the
  * invoice-level rules (budget, total threshold, entries outside the period) judge the draft.
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { DB, GuidelineExceptionTable } from '../../db/schema.js';
+import type { DB } from '../../db/schema.js';
 import type { BillingPeriod, Finding, RuleOwner } from '../../domain/guidelines/index.js';
 import { evaluateInvoice, type InvoiceInput } from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
 import type { RateCandidate } from '../../domain/rates.js';
 import { evaluateWork } from '../compliance/evaluate-work.js';
 import { syncExceptions } from '../compliance/exception-sync.js';
+import { insertExceptions, type NewException } from '../compliance/exceptions.repository.js';
 import { OwnerDirectory, ownerTimekeepers } from '../compliance/owners.js';
 import {
   loadClientRules,
@@ -122,7 +123,7 @@ export async function judgeInvoices(
     .execute();
   const byFingerprint = new Map(live.map((row) => [row.fingerprint, row]));
   const seen = new Set<string>();
-  const inserts: Insertable<GuidelineExceptionTable>[] = [];
+  const inserts: NewException[] = [];
   for (const { judgement, matter, invoiceId, invoice } of drafts) {
     const compiled = rulesOn(judgement.rules, invoice.period.end);
     const findings: Finding[] =
@@ -148,21 +149,12 @@ export async function judgeInvoices(
         matter_id: matter.id,
         message: finding.message,
         correction: null,
-        state: 'open',
         opened_at: now,
         last_seen_at: now,
       });
     }
   }
-  const opened: number[] = [];
-  for (let i = 0; i < inserts.length; i += 500) {
-    const rows = await trx
-      .insertInto('guideline_exception')
-      .values(inserts.slice(i, i + 500))
-      .returning('id')
-      .execute();
-    opened.push(...rows.map((row) => Number(row.id)));
-  }
+  const opened = (await insertExceptions(trx, inserts)).map((row) => row.id);
   await queueExceptionAlerts(trx, now, opened);
   const gone = live.filter((row) => row.state === 'open' && !seen.has(row.fingerprint));
   if (gone.length > 0)
