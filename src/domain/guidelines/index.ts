@@ -23,6 +23,7 @@ export {
   type ParamsOf,
   type RuleKind,
 } from './param-schemas.js';
+export { paramsInWords } from './params-in-words.js';
 export {
   parseGuideline,
   type GuidelineError,

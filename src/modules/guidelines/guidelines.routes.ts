@@ -17,10 +17,13 @@ import {
   keyVersionParamsSchema,
   sandboxBodySchema,
   sandboxReportSchema,
+  validateBodySchema,
+  validateResultSchema,
 } from './guidelines.schemas.js';
 import * as service from './guidelines.service.js';
 import { importGuideline } from './import-guideline.js';
 import { runSandbox } from './run-sandbox.js';
+import { validateGuideline } from './validate-guideline.js';
 
 const tags = ['guidelines'];
 
@@ -130,6 +133,22 @@ export const guidelineRoutes: RegisterRoutes = async (api, { ctx }) => {
         const { key, version } = request.params;
         return (await activateGuideline(ctx, actorOf(request), key, version)).version;
       },
+    });
+
+    r.post('/guidelines/validate', {
+      // Checking a draft writes nothing, so a read-scoped token may run it.
+      config: { policy: { action: 'import', resource: 'guideline', scope: 'read' } },
+      schema: {
+        tags,
+        summary: 'Check a guideline document as an import would, storing nothing',
+        description:
+          '200 with what the document is and the version saving it would make; 400 ' +
+          'GUIDELINE_INVALID (or GUIDELINE_CLIENT_CHANGED) with `details.issues[]` giving line, ' +
+          'column, field and message for every problem.',
+        body: validateBodySchema,
+        response: { 200: validateResultSchema, ...errorResponses },
+      },
+      handler: (request) => validateGuideline(ctx, actorOf(request), request.body.content),
     });
 
     r.post('/guidelines/sandbox', {

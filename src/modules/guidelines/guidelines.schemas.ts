@@ -35,6 +35,9 @@ const ruleSchema = z.object({
   message: z.string().optional(),
   enabled: z.boolean(),
   params: z.record(z.string(), z.unknown()),
+  params_text: z
+    .string()
+    .describe('The params in plain words, hours and money as decimals ("hours: 4.00 h").'),
 });
 
 export const guidelineVersionDetailSchema = guidelineVersionSchema.extend({
@@ -77,6 +80,20 @@ export const exportQuerySchema = z.object({
   key: z.string().optional().describe('The guideline id, when the client has more than one.'),
 });
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
+
+export const validateBodySchema = z.object({
+  content: z.string().describe('The guideline document, YAML or JSON; it is not stored.'),
+});
+
+export const validateResultSchema = z.object({
+  key: z.string(),
+  client: z.string(),
+  name: z.string(),
+  effective_from: z.string(),
+  rule_count: z.number().int(),
+  next_version: z.number().int().describe('The version number saving this document would get.'),
+});
+export type ValidateResult = z.infer<typeof validateResultSchema>;
 
 export const sandboxBodySchema = z
   .object({

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../config/context.js';
 import { notFound } from '../../domain/errors.js';
-import type { Guideline } from '../../domain/guidelines/index.js';
+import { paramsInWords, type Guideline } from '../../domain/guidelines/index.js';
 import type { Actor } from '../../domain/policy.js';
 import { findClientByCode } from '../shared/references.repository.js';
 import * as repo from './guidelines.repository.js';
@@ -60,7 +60,11 @@ export async function getGuidelineVersion(
   return {
     ...toVersionDto(row),
     source_text,
-    rules: guideline.rules.map((rule) => ({ ...rule, params: { ...rule.params } })),
+    rules: guideline.rules.map((rule) => ({
+      ...rule,
+      params: { ...rule.params },
+      params_text: paramsInWords(rule.kind, rule.params),
+    })),
     disabled_rule_ids: [...guideline.disabledRuleIds],
   };
 }

@@ -165,6 +165,46 @@ describe('importing guidelines', () => {
     });
   });
 
+  it('validates a document without storing it, saying the version saving it would make', async () => {
+    const before = [await countRows('guideline_version'), await countRows('audit_event')];
+    const valid = await post('/guidelines/validate', { content: doc('g-acme', 'G-ACME', '3.5') });
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({
+      key: 'g-acme',
+      client: 'G-ACME',
+      name: 'g-acme billing rules',
+      effective_from: '2026-01-01',
+      rule_count: 1,
+      next_version: 3,
+    });
+    const broken = doc('g-acme', 'G-ACME').replace('kind: max_entry_hours', 'kind: max_entry_hour');
+    const invalid = await post('/guidelines/validate', { content: broken });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({
+      code: 'GUIDELINE_INVALID',
+      details: {
+        issues: [
+          {
+            line: 8,
+            column: 11,
+            field: 'rules[0].kind',
+            message: expect.stringContaining('max_entry_hours'),
+          },
+        ],
+      },
+    });
+    const moved = await post('/guidelines/validate', { content: doc('g-acme', 'G-OTHER') });
+    expect(moved.json()).toMatchObject({
+      code: 'GUIDELINE_CLIENT_CHANGED',
+      details: { issues: [{ line: 3, field: 'client' }] },
+    });
+    expect([await countRows('guideline_version'), await countRows('audit_event')]).toEqual(before);
+    expect(
+      (await post('/guidelines/validate', { content: doc('g-tk', '*') }, undefined, timekeeper))
+        .statusCode,
+    ).toBe(403);
+  });
+
   it('lets timekeepers read guidelines but not import them', async () => {
     expect((await get('/guidelines', timekeeper)).statusCode).toBe(200);
     const response = await post('/guidelines', doc('g-tk', '*'), 'text/yaml', timekeeper);
@@ -281,7 +321,14 @@ describe('activating, listing and exporting guidelines', () => {
       key: 'g-act',
       status: 'retired',
       source_text: doc('g-act', 'G-ACT', '4.0'),
-      rules: [{ id: 'entry-cap', kind: 'max_entry_hours', params: { hours: 400 } }],
+      rules: [
+        {
+          id: 'entry-cap',
+          kind: 'max_entry_hours',
+          params: { hours: 400 },
+          params_text: 'hours: 4.00 h',
+        },
+      ],
       disabled_rule_ids: [],
     });
     expect((await get('/guidelines/g-act/versions/7')).statusCode).toBe(404);

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../config/context.js';
-import { validationError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { activateIn } from './activate-guideline.js';
-import { locateClient, readGuidelineDocument } from './guideline-document.js';
+import { readGuidelineDocument } from './guideline-document.js';
 import * as repo from './guidelines.repository.js';
 import type { GuidelineVersionDto } from './guidelines.schemas.js';
 import { actorUserId, toVersionDto } from './guidelines.service.js';
+import { latestVersionFor } from './validate-guideline.js';
 
 /**
  * Imports a guideline document as the next version of its guideline id, as a draft (or active
@@ -23,23 +23,7 @@ export async function importGuideline(
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     await repo.lockGuidelineKey(trx, guideline.id);
-    const latest = await repo.keyHistory(trx, guideline.id);
-    if (latest && latest.client_id !== clientId) {
-      // A guideline id names one client's guideline; moving it would rewrite that history.
-      const at = locateClient(sourceText);
-      throw validationError(
-        'GUIDELINE_CLIENT_CHANGED',
-        `Guideline "${guideline.id}" belongs to another client; import it under a new id.`,
-        [
-          {
-            field: 'client',
-            line: at?.line,
-            column: at?.column,
-            message: `earlier versions of "${guideline.id}" are for another client; a guideline id cannot move between clients`,
-          },
-        ],
-      );
-    }
+    const latest = await latestVersionFor(trx, guideline.id, clientId, sourceText);
     const version = (latest?.version ?? 0) + 1;
     const { id } = await repo.insertVersion(trx, {
       guideline_key: guideline.id,

@@ -7474,6 +7474,8 @@ export interface paths {
                 params: {
                   [key: string]: unknown;
                 };
+                /** @description The params in plain words, hours and money as decimals ("hours: 4.00 h"). */
+                params_text: string;
               }[];
               /** @description Firm-wide rule ids this guideline switches off. */
               disabled_rule_ids: string[];
@@ -7602,6 +7604,125 @@ export interface paths {
               activated_by: string | null;
               activated_at: string | null;
               retired_at: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/guidelines/validate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a guideline document as an import would, storing nothing
+     * @description 200 with what the document is and the version saving it would make; 400 GUIDELINE_INVALID (or GUIDELINE_CLIENT_CHANGED) with `details.issues[]` giving line, column, field and message for every problem.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The guideline document, YAML or JSON; it is not stored. */
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              client: string;
+              name: string;
+              effective_from: string;
+              rule_count: number;
+              /** @description The version number saving this document would get. */
+              next_version: number;
             };
           };
         };
