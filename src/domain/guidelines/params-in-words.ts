@@ -9,7 +9,7 @@ import { RULE_KINDS, isRuleKind, type ParamSpec, type ParamType } from './param-
  */
 export function paramsInWords(kind: string, params: Readonly<Record<string, unknown>>): string {
   const specs: Readonly<Record<string, ParamSpec>> = isRuleKind(kind)
-    ? (RULE_KINDS[kind].params as Record<string, ParamSpec>)
+    ? RULE_KINDS[kind].params
     : {};
   const names = [
     ...Object.keys(specs).filter((name) => name in params),
