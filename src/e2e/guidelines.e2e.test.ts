@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -81,6 +82,9 @@ describe.skipIf(!HAS_CHROMIUM)('guidelines in a browser', () => {
     const editor = web.page.getByLabel('Guideline document (YAML)');
     await editor.waitFor();
     const original = await editor.inputValue();
+    // Saving the very same document would only add a version that changes nothing.
+    const saveButton = web.page.getByRole('button', { name: 'Save as new version' });
+    expect(await saveButton.isDisabled()).toBe(true);
     const kindLine = lineOf(original, 'kind: max_entry_hours');
     await editor.fill(original.replace('kind: max_entry_hours', 'kind: max_entry_hour'));
     await web.page.getByRole('button', { name: 'Validate' }).click();
@@ -188,6 +192,13 @@ describe.skipIf(!HAS_CHROMIUM)('guidelines in a browser', () => {
     await web.page.goto(`/guidelines?key=${KEY}&edit=1`);
     await web.page.locator('table.rules tr[data-rule="entry-cap"]').waitFor();
     expect(await web.page.getByLabel('Guideline document (YAML)').count()).toBe(0);
+    // Reading includes taking the document away exactly as imported.
+    const link = web.page.getByRole('link', { name: /^Download version \d+ as imported$/ });
+    const [download] = await Promise.all([web.page.waitForEvent('download'), link.click()]);
+    const { rows } = await sql<{ source_text: string }>`
+      select source_text from guideline_version
+      where guideline_key = ${KEY} and status = 'active'`.execute(harness.database.db);
+    expect(readFileSync(await download.path(), 'utf8')).toBe(rows[0]!.source_text);
     expect(web.problems).toEqual([]);
     await web.context.close();
   });

@@ -50,6 +50,9 @@ export default function GuidelineEditor(props: {
   const [problems, setProblems] = useState<DocumentProblem[]>([]);
   const [checked, setChecked] = useState('');
   const editor = useRef<HTMLTextAreaElement>(null);
+  const unchangedHint = useId();
+  // Saving the same text again would only add a version that changes nothing.
+  const unchanged = text === props.base.source_text;
 
   /** Shows a refusal's problems at their lines and puts the caret on the first one. */
   const showProblems = (error: unknown) => {
@@ -124,11 +127,18 @@ export default function GuidelineEditor(props: {
         <button
           type="button"
           className="primary"
-          disabled={validate.isPending || save.isPending}
+          disabled={validate.isPending || save.isPending || unchanged}
+          aria-describedby={unchanged ? unchangedHint : undefined}
           onClick={() => save.mutate()}
         >
           Save as new version
         </button>
+        {unchanged && (
+          <span id={unchangedHint} className="muted">
+            The document is the same as version {props.base.version}; change it to save a new
+            version.
+          </span>
+        )}
       </div>
       <p role="status" className="done-status">
         {checked}

@@ -370,6 +370,18 @@ function GuidelineVersion(props: {
         )}
       </div>
       <RulesTable detail={g} />
+      <p>
+        <a
+          href={`/api/v1/guidelines/export?${new URLSearchParams({
+            client: g.client,
+            key: g.key,
+            version: String(g.version),
+          }).toString()}`}
+          download
+        >
+          Download version {g.version} as imported
+        </a>
+      </p>
       <details>
         <summary>The document as imported</summary>
         <pre className="source">{g.source_text}</pre>
