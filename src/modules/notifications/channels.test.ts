@@ -83,7 +83,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-function call(method: 'GET' | 'POST', url: string, cookie: string, payload?: object) {
+function call(method: 'GET' | 'POST' | 'DELETE', url: string, cookie: string, payload?: object) {
   return app.inject({ method, url: `/api/v1${url}`, headers: { cookie }, payload });
 }
 
@@ -189,6 +189,18 @@ describe('webhooks', () => {
       attempts: 1,
       last_error: 'webhook answered 500',
     });
+    const subscriptionId = created.json().id as number;
+    const deliveries = async () =>
+      (await call('GET', '/webhook-subscriptions', approver))
+        .json()
+        .items.find((s: { id: number }) => s.id === subscriptionId).deliveries;
+    expect(await deliveries()).toEqual({
+      delivered: 0,
+      pending: 1,
+      parked: 0,
+      last_delivered_at: null,
+      last_error: 'webhook answered 500',
+    });
 
     receiverStatus = 200;
     t.clock.set(failed.due_at);
@@ -214,5 +226,22 @@ describe('webhooks', () => {
       .where('channel', '=', 'webhook')
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'delivered', attempts: 2 });
+    expect(await deliveries()).toMatchObject({ delivered: 1, pending: 0, parked: 0 });
+    expect((await deliveries()).last_delivered_at).not.toBeNull();
+
+    expect(
+      (await call('DELETE', `/webhook-subscriptions/${subscriptionId}`, approver)).statusCode,
+    ).toBe(200);
+    const audit = await t.db
+      .selectFrom('audit_event')
+      .select(['action', 'actor_user_id'])
+      .where('entity_type', '=', 'webhook_subscription')
+      .where('entity_id', '=', String(subscriptionId))
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'webhook_subscription.create', actor_user_id: approverUser.id },
+      { action: 'webhook_subscription.deactivate', actor_user_id: approverUser.id },
+    ]);
   });
 });

@@ -74,6 +74,18 @@ export const subscriptionSchema = z.object({
   kinds: z.array(z.string()).nullable(),
   active: z.boolean(),
   created_at: z.string(),
+  deliveries: z
+    .object({
+      delivered: z.number().int(),
+      pending: z.number().int().describe('Waiting for their first try or a retry.'),
+      parked: z.number().int().describe('Given up after the retries; an operator may retry.'),
+      last_delivered_at: z.string().nullable(),
+      last_error: z
+        .string()
+        .nullable()
+        .describe('The error of the latest message that failed at least once.'),
+    })
+    .describe("The outbox's messages to this subscription, by state."),
 });
 export type SubscriptionDto = z.infer<typeof subscriptionSchema>;
 

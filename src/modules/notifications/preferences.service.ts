@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../config/context.js';
 import { notFound, staleVersion } from '../../domain/errors.js';
 import type { Actor } from '../../domain/policy.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
 import { visibleMatterIds } from '../matters/matter-access.js';
 import type { PreferencesDto, SubscriptionDto } from './notifications.schemas.js';
 
@@ -93,17 +94,65 @@ export async function setMute(
   return getPreferences(ctx, actor);
 }
 
-function subscriptionDto(row: {
-  id: number;
-  url: string;
-  kinds: string[] | null;
-  active: boolean;
-  created_at: Date;
-}): SubscriptionDto {
-  return { ...row, created_at: row.created_at.toISOString() };
+type Deliveries = SubscriptionDto['deliveries'];
+const NO_DELIVERIES: Deliveries = {
+  delivered: 0,
+  pending: 0,
+  parked: 0,
+  last_delivered_at: null,
+  last_error: null,
+};
+
+function subscriptionDto(
+  row: { id: number; url: string; kinds: string[] | null; active: boolean; created_at: Date },
+  deliveries: Deliveries = NO_DELIVERIES,
+): SubscriptionDto {
+  return { ...row, created_at: row.created_at.toISOString(), deliveries };
 }
 
-/** The actor's webhook subscriptions (secrets are shown only when created). */
+/** How the outbox's messages to each subscription stand, by subscription id. */
+async function deliveriesBySubscription(
+  db: AppContext['db'],
+  ids: number[],
+): Promise<Map<number, Deliveries>> {
+  if (ids.length === 0) return new Map();
+  const counts = await db
+    .selectFrom('notification_outbox')
+    .select((eb) => [
+      'webhook_subscription_id as id',
+      eb.fn.countAll<number>().filterWhere('state', '=', 'delivered').as('delivered'),
+      eb.fn.countAll<number>().filterWhere('state', '=', 'pending').as('pending'),
+      eb.fn.countAll<number>().filterWhere('state', '=', 'parked').as('parked'),
+      eb.fn.max('delivered_at').as('last_delivered_at'),
+    ])
+    .where('webhook_subscription_id', 'in', ids)
+    .groupBy('webhook_subscription_id')
+    .execute();
+  const errors = await db
+    .selectFrom('notification_outbox')
+    .distinctOn('webhook_subscription_id')
+    .select(['webhook_subscription_id as id', 'last_error'])
+    .where('webhook_subscription_id', 'in', ids)
+    .where('last_error', 'is not', null)
+    .orderBy('webhook_subscription_id')
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const byId = new Map<number, Deliveries>();
+  for (const row of counts)
+    byId.set(Number(row.id), {
+      delivered: Number(row.delivered),
+      pending: Number(row.pending),
+      parked: Number(row.parked),
+      last_delivered_at: row.last_delivered_at
+        ? new Date(row.last_delivered_at).toISOString()
+        : null,
+      last_error: errors.find((e) => e.id === row.id)?.last_error ?? null,
+    });
+  return byId;
+}
+
+/** The actor's webhook subscriptions with how their deliveries stand (secrets never). */
 export async function listSubscriptions(ctx: AppContext, actor: Actor): Promise<SubscriptionDto[]> {
   const rows = await ctx.db
     .selectFrom('webhook_subscription')
@@ -111,7 +160,11 @@ export async function listSubscriptions(ctx: AppContext, actor: Actor): Promise<
     .where('user_id', '=', Number(actor.userId))
     .orderBy('id')
     .execute();
-  return rows.map(subscriptionDto);
+  const deliveries = await deliveriesBySubscription(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => subscriptionDto(row, deliveries.get(row.id)));
 }
 
 /** Adds a subscription with a fresh secret; webhook joins the actor's channels. */
@@ -158,6 +211,17 @@ export async function createSubscription(
           ),
       )
       .execute();
+    await appendAuditEvent(
+      trx,
+      actor,
+      {
+        action: 'webhook_subscription.create',
+        entityType: 'webhook_subscription',
+        entityId: row.id,
+        after: { url: row.url, kinds: row.kinds },
+      },
+      ctx.now(),
+    );
     return { ...subscriptionDto(row), secret };
   });
 }
@@ -168,12 +232,25 @@ export async function deactivateSubscription(
   actor: Actor,
   id: number,
 ): Promise<void> {
-  const result = await ctx.db
-    .updateTable('webhook_subscription')
-    .set({ active: false })
-    .where('id', '=', id)
-    .where('user_id', '=', Number(actor.userId))
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0)
-    throw notFound('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `No webhook subscription ${id}.`);
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('webhook_subscription')
+      .set({ active: false })
+      .where('id', '=', id)
+      .where('user_id', '=', Number(actor.userId))
+      .returning(['url'])
+      .executeTakeFirst();
+    if (!row) throw notFound('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `No webhook subscription ${id}.`);
+    await appendAuditEvent(
+      trx,
+      actor,
+      {
+        action: 'webhook_subscription.deactivate',
+        entityType: 'webhook_subscription',
+        entityId: id,
+        before: { url: row.url },
+      },
+      ctx.now(),
+    );
+  });
 }

@@ -10,6 +10,7 @@ import type { Actor } from '../../domain/policy.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { actorIdOf } from './prebill-edit.js';
 import * as prebillRepo from './prebill.repository.js';
+import type { ReasonUpdate } from './write-downs.schemas.js';
 
 export async function listReasons(app: AppContext, includeInactive: boolean) {
   return prebillRepo.listReasons(app.db, includeInactive);
@@ -44,24 +45,38 @@ export async function addReason(
   });
 }
 
-/** Enables or disables a reason code (a disabled code cannot be cited on new adjustments). */
-export async function setReasonActive(
+/**
+ * Changes a reason code's label, whether it needs a note, or whether it may be cited (a disabled
+ * code cannot be cited on new adjustments; past adjustments keep it).
+ */
+export async function updateReason(
   app: AppContext,
   actor: Actor,
   code: string,
-  active: boolean,
+  change: ReasonUpdate,
 ) {
   const now = app.now();
   return app.db.transaction().execute(async (trx) => {
     const before = await prebillRepo.findReason(trx, code);
     if (!before) throw notFound('REASON_CODE_NOT_FOUND', `No reason code "${code}".`);
-    await trx.updateTable('adjustment_reason').set({ active }).where('code', '=', code).execute();
+    const set = {
+      ...(change.label !== undefined ? { label: change.label } : {}),
+      ...(change.requires_note !== undefined ? { requires_note: change.requires_note } : {}),
+      ...(change.active !== undefined ? { active: change.active } : {}),
+    };
+    await trx.updateTable('adjustment_reason').set(set).where('code', '=', code).execute();
     const after = (await prebillRepo.findReason(trx, code))!;
+    const onlyActive = change.label === undefined && change.requires_note === undefined;
     await appendAuditEvent(
       trx,
       actor,
       {
-        action: active ? 'adjustment_reason.enable' : 'adjustment_reason.disable',
+        action:
+          onlyActive && change.active !== before.active
+            ? change.active
+              ? 'adjustment_reason.enable'
+              : 'adjustment_reason.disable'
+            : 'adjustment_reason.update',
         entityType: 'adjustment_reason',
         entityId: code,
         before,

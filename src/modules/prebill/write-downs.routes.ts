@@ -10,7 +10,7 @@ import {
   addReason,
   getThresholds,
   listReasons,
-  setReasonActive,
+  updateReason,
   setThresholds,
 } from './prebill-settings.js';
 import { writeDownReport } from './write-down-report.js';
@@ -102,13 +102,12 @@ export const writeDownRoutes: RegisterRoutes = async (api, { ctx }) => {
     config: { policy: { action: 'update', resource: 'adjustment_reason' } },
     schema: {
       tags,
-      summary: 'Enable or disable a reason code',
+      summary: 'Change a reason code: its label, whether it needs a note, enabled or disabled',
       params: reasonParamsSchema,
       body: reasonUpdateSchema,
       response: { 200: reasonSchema, ...errorResponses },
     },
-    handler: (request) =>
-      setReasonActive(ctx, actorOf(request), request.params.code, request.body.active),
+    handler: (request) => updateReason(ctx, actorOf(request), request.params.code, request.body),
   });
 
   r.get('/prebill-settings', {

@@ -42,7 +42,17 @@ export const reasonCreateSchema = z.object({
   requires_note: z.boolean().default(false),
 });
 export const reasonParamsSchema = z.object({ code: z.string().min(1).max(60) });
-export const reasonUpdateSchema = z.object({ active: z.boolean() });
+export const reasonUpdateSchema = z
+  .object({
+    label: z.string().trim().min(1).max(200).optional(),
+    requires_note: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'must change label, requires_note or active',
+  );
+export type ReasonUpdate = z.infer<typeof reasonUpdateSchema>;
 
 export const thresholdsSchema = z.object({
   write_down_approval_amount: z.string().nullable(),

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../http/app.js';
 import type { TestDatabase } from '../../test/database.js';
@@ -273,6 +274,39 @@ describe('reason codes and thresholds', () => {
     expect(refused.json().code).toBe('REASON_CODE_INVALID');
     const all = (await call('GET', '/adjustment-reasons?include_inactive=true', admin)).json();
     expect(all.items.find((c: { code: string }) => c.code === 'scope_creep').active).toBe(false);
+  });
+
+  it('lets admins relabel a reason code and require a note, with an audit event', async () => {
+    await call('POST', '/adjustment-reasons', admin, { code: 'late_entry', label: 'Late' });
+    const relabelled = await call('PATCH', '/adjustment-reasons/late_entry', admin, {
+      label: 'Entered after the billing cut-off',
+      requires_note: true,
+    });
+    expect(relabelled.statusCode).toBe(200);
+    expect(relabelled.json()).toEqual({
+      code: 'late_entry',
+      label: 'Entered after the billing cut-off',
+      requires_note: true,
+      active: true,
+    });
+    const empty = await call('PATCH', '/adjustment-reasons/late_entry', admin, {});
+    expect(empty.statusCode).toBe(400);
+    const blank = await call('PATCH', '/adjustment-reasons/late_entry', admin, { label: ' ' });
+    expect(blank.json().details.issues[0].field).toContain('label');
+    expect(
+      (await call('PATCH', '/adjustment-reasons/late_entry', coordinator, { label: 'x' }))
+        .statusCode,
+    ).toBe(403);
+    const audit = await sql<{ action: string; after: { label: string } }>`
+      select action, after from audit_event
+      where entity_type = 'adjustment_reason' and entity_id = 'late_entry' order by id`.execute(
+      t.db,
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual([
+      'adjustment_reason.create',
+      'adjustment_reason.update',
+    ]);
+    expect(audit.rows[1]!.after.label).toBe('Entered after the billing cut-off');
   });
 
   it('keeps thresholds to admins, validated and versioned', async () => {
