@@ -59,7 +59,7 @@ describe.skipIf(!HAS_CHROMIUM)('web app in a browser (demo firm)', () => {
       ],
       [
         'admin',
-        '/admin',
+        '/admin/users',
         'Admin',
         ['Billing queue', 'Exceptions', 'Dashboard', 'Guidelines', 'Admin'],
       ],

@@ -12547,6 +12547,17 @@ export interface paths {
                 kinds: string[] | null;
                 active: boolean;
                 created_at: string;
+                /** @description The outbox's messages to this subscription, by state. */
+                deliveries: {
+                  delivered: number;
+                  /** @description Waiting for their first try or a retry. */
+                  pending: number;
+                  /** @description Given up after the retries; an operator may retry. */
+                  parked: number;
+                  last_delivered_at: string | null;
+                  /** @description The error of the latest message that failed at least once. */
+                  last_error: string | null;
+                };
               }[];
             };
           };
@@ -12658,6 +12669,17 @@ export interface paths {
               kinds: string[] | null;
               active: boolean;
               created_at: string;
+              /** @description The outbox's messages to this subscription, by state. */
+              deliveries: {
+                delivered: number;
+                /** @description Waiting for their first try or a retry. */
+                pending: number;
+                /** @description Given up after the retries; an operator may retry. */
+                parked: number;
+                last_delivered_at: string | null;
+                /** @description The error of the latest message that failed at least once. */
+                last_error: string | null;
+              };
               /** @description shown once: verify X-Matterflow-Signature with it */
               secret: string;
             };
@@ -16011,7 +16033,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Enable or disable a reason code */
+    /** Change a reason code: its label, whether it needs a note, enabled or disabled */
     patch: {
       parameters: {
         query?: never;
@@ -16024,7 +16046,9 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            active: boolean;
+            label?: string;
+            requires_note?: boolean;
+            active?: boolean;
           };
         };
       };

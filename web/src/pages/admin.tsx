@@ -1,48 +1,41 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../api/client';
-import { Empty, ErrorMessage, Loading } from '../components/states';
-import { words } from '../format';
+import { lazy, Suspense } from 'react';
+import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { Loading } from '../components/states';
 
-/** Administration: the firm's users and their roles. */
+// Each admin area is its own small screen under /admin/<area>.
+const AREAS = [
+  { path: 'users', label: 'Users and roles', Screen: lazy(() => import('./admin/users')) },
+  { path: 'walls', label: 'Ethical walls', Screen: lazy(() => import('./admin/walls')) },
+  { path: 'routing', label: 'Routing rules', Screen: lazy(() => import('./admin/routing')) },
+  { path: 'slas', label: 'SLAs and holidays', Screen: lazy(() => import('./admin/slas')) },
+  { path: 'reasons', label: 'Reason codes', Screen: lazy(() => import('./admin/reasons')) },
+  { path: 'tokens', label: 'API tokens', Screen: lazy(() => import('./admin/tokens')) },
+  { path: 'webhooks', label: 'Webhooks', Screen: lazy(() => import('./admin/webhooks')) },
+] as const;
+
+/** Administration: users, walls, routing, SLAs, reason codes, API tokens and webhooks. */
 export default function AdminPage() {
-  const users = useQuery({
-    queryKey: ['users', 'all'],
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
-  });
   return (
     <section>
       <h1>Admin</h1>
-      <h2>Users and roles</h2>
-      {users.isPending ? (
-        <Loading what="users" />
-      ) : users.isError ? (
-        <ErrorMessage error={users.error} />
-      ) : users.data.items.length === 0 ? (
-        <Empty>No users.</Empty>
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Timekeeper</th>
-              <th scope="col">Active</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{u.roles.map(words).join(', ')}</td>
-                <td>{u.timekeeper_code ?? '—'}</td>
-                <td>{u.active ? 'Yes' : 'No'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <nav aria-label="Admin" className="subnav">
+        <ul>
+          {AREAS.map((area) => (
+            <li key={area.path}>
+              <NavLink to={`/admin/${area.path}`}>{area.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Suspense fallback={<Loading what="the page" />}>
+        <Routes>
+          <Route index element={<Navigate to="users" replace />} />
+          {AREAS.map(({ path, Screen }) => (
+            <Route key={path} path={path} element={<Screen />} />
+          ))}
+          <Route path="*" element={<p>This admin page does not exist.</p>} />
+        </Routes>
+      </Suspense>
     </section>
   );
 }
