@@ -13,6 +13,7 @@ import * as firmHolidays from './migrations/2026-11-27T1400-firm-holidays.js';
 import * as fieldVisibility from './migrations/2026-11-27T1200-field-visibility.js';
 import * as ebillingProfile from './migrations/2026-11-27T1300-ebilling-profile.js';
 import * as voidedLinesRevaluation from './migrations/2026-11-27T1500-voided-lines-revaluation.js';
+import * as stageSlas from './migrations/2026-11-28T1610-stage-slas.js';
 
 /**
  * Every migration, by name (ISO timestamp first so they sort in order). Listed here rather than
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T1200-field-visibility': fieldVisibility,
   '2026-11-27T1300-ebilling-profile': ebillingProfile,
   '2026-11-27T1500-voided-lines-revaluation': voidedLinesRevaluation,
+  '2026-11-28T1610-stage-slas': stageSlas,
 };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */

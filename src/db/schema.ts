@@ -543,6 +543,8 @@ export interface DB {
   invoice_question: InvoiceQuestionTable;
   firm_holiday: FirmHolidayTable;
   field_visibility: FieldVisibilityTable;
+  stage_sla: StageSlaTable;
+  stage_sla_setting: StageSlaSettingTable;
 }
 
 /** Per role: may it see rates and money amounts of work, and write-down reasons. */
@@ -588,4 +590,19 @@ export interface FirmHolidayTable {
   name: string;
   created_by: number | null;
   created_at: DefaultTimestamp;
+}
+
+/** One stage's SLA: business days or hours (neither: the stage has no SLA). */
+export interface StageSlaTable {
+  stage: string;
+  business_days: number | null;
+  hours: number | null;
+}
+
+/** The version the set of stage SLAs changes under (one row). */
+export interface StageSlaSettingTable {
+  id: Generated<boolean>;
+  version: Version;
+  updated_by: number | null;
+  updated_at: DefaultTimestamp;
 }

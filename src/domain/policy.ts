@@ -30,6 +30,7 @@ export const RESOURCES = [
   'field_visibility',
   'ebilling_profile',
   'firm_profile',
+  'stage_sla',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -157,6 +158,8 @@ export const POLICY: Record<Role, Grants> = {
     field_visibility: ['read', 'update'],
     ebilling_profile: PROFILE_MANAGE,
     firm_profile: PROFILE_MANAGE,
+    // How long each stage may take (docs/workflow.md): admins set them; the billing side reads.
+    stage_sla: ['read', 'update'],
   },
   legal_ops: {
     client: MANAGE,
@@ -186,6 +189,7 @@ export const POLICY: Record<Role, Grants> = {
     firm_holiday: HOLIDAY_MANAGE,
     ebilling_profile: PROFILE_MANAGE,
     firm_profile: PROFILE_MANAGE,
+    stage_sla: READ,
   },
   billing_coordinator: {
     client: ['read', 'export'],
@@ -212,6 +216,7 @@ export const POLICY: Record<Role, Grants> = {
     firm_holiday: READ,
     ebilling_profile: PROFILE_MANAGE,
     firm_profile: READ,
+    stage_sla: READ,
   },
   approver: {
     client: READ,
@@ -236,6 +241,7 @@ export const POLICY: Record<Role, Grants> = {
     firm_holiday: READ,
     ebilling_profile: READ,
     firm_profile: READ,
+    stage_sla: READ,
   },
   timekeeper: {
     client: READ,

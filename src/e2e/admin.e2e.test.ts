@@ -164,7 +164,24 @@ describe.skipIf(!HAS_CHROMIUM)('admin screens in a browser (demo firm)', () => {
       { action: 'webhook_subscription.create', actor: admin },
     ]);
 
-    // 6. Revoke the token, confirming first; it is refused from then on.
+    // 6. A stage SLA: a bad value is refused at its row, a good one saved and audited.
+    await admin_.getByRole('link', { name: 'SLAs and holidays' }).click();
+    const days = page.getByLabel('Ready for approval: how many business days');
+    await days.fill('0');
+    await page.getByRole('button', { name: 'Save the stage SLAs' }).click();
+    await page.getByRole('alert').filter({ hasText: 'from 1 to 365' }).waitFor();
+    expect(await days.getAttribute('aria-invalid')).toBe('true');
+    await days.fill('4');
+    await page.getByRole('button', { name: 'Save the stage SLAs' }).click();
+    await page.getByRole('status').filter({ hasText: 'Stage SLAs saved: version 2' }).waitFor();
+    const { rows: sla } = await sql<{ business_days: number | null; hours: number | null }>`
+      select business_days, hours from stage_sla where stage = 'ready_for_approval'`.execute(db);
+    expect(sla).toEqual([{ business_days: 4, hours: null }]);
+    expect(await auditOf('stage_sla', 'firm')).toEqual([
+      { action: 'stage_sla.update', actor: admin },
+    ]);
+
+    // 7. Revoke the token, confirming first; it is refused from then on.
     await admin_.getByRole('link', { name: 'API tokens' }).click();
     await page.getByRole('button', { name: 'Revoke Portal sync' }).click();
     dialog = page.getByRole('dialog', { name: 'Revoke the token “Portal sync”?' });

@@ -22,6 +22,7 @@ import { questionRoutes } from '../modules/prebill/questions.routes.js';
 import { writeDownRoutes } from '../modules/prebill/write-downs.routes.js';
 import { rateRoutes } from '../modules/rates/rates.routes.js';
 import { routingRoutes } from '../modules/routing/routing.routes.js';
+import { stageSlaRoutes } from '../modules/stage-slas/stage-slas.routes.js';
 import { timekeeperRoutes } from '../modules/timekeepers/timekeepers.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
 import { utbmsRoutes } from '../modules/utbms/utbms.routes.js';
@@ -63,4 +64,5 @@ export const API_MODULES: RegisterRoutes[] = [
   calendarRoutes,
   packetRoutes,
   fieldVisibilityRoutes,
+  stageSlaRoutes,
 ];

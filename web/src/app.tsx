@@ -7,6 +7,7 @@ import { Loading } from './components/states';
 import { homeFor, NAV_ITEMS, navFor, mayUse } from './navigation';
 import { SignInPage } from './pages/sign-in';
 import { SessionGate, useMe, useSignOut } from './session';
+import { useFirmSlas } from './stage-slas';
 
 // Each screen is its own chunk: a timekeeper never downloads the billing screens.
 const MyTimePage = lazy(() => import('./pages/my-time'));
@@ -40,6 +41,8 @@ export function App() {
 
 function Layout() {
   const me = useMe();
+  // The SLA states every screen shows follow the firm's SLAs and holidays.
+  useFirmSlas(me);
   const signOut = useSignOut();
   const location = useLocation();
   const main = useRef<HTMLElement>(null);

@@ -8,8 +8,9 @@ import {
   type InvoiceState,
   type Transition,
 } from '../../src/domain/workflow/invoice-states';
-import { businessDeadline, DEFAULT_STAGE_SLAS } from '../../src/domain/workflow/sla';
+import { businessDeadline } from '../../src/domain/workflow/sla';
 import type { Me } from './session';
+import { firmSlaOf } from './stage-slas';
 
 export { INVOICE_STATES, type InvoiceState };
 
@@ -38,11 +39,14 @@ export function movesFor(me: Me, invoice: InvoiceAtStage): Transition[] {
 
 export type SlaState = 'overdue' | 'due_soon' | 'on_time' | 'none';
 
-/** Whether an invoice that entered its stage at `enteredAt` is past its stage's default SLA. */
+/**
+ * Whether an invoice that entered its stage at `enteredAt` is past its stage's SLA: the firm's
+ * SLAs and holidays once loaded (`useFirmSlas`), Matterflow's defaults until then.
+ */
 export function slaState(state: string, enteredAt: string, now = Date.now()): SlaState {
-  const sla = DEFAULT_STAGE_SLAS[state as InvoiceState];
+  const { sla, calendar } = firmSlaOf(state as InvoiceState);
   if (!sla) return 'none';
-  const deadline = Date.parse(businessDeadline(enteredAt, sla, { holidays: [] }));
+  const deadline = Date.parse(businessDeadline(enteredAt, sla, calendar));
   if (now > deadline) return 'overdue';
   return deadline - now < 8 * 3_600_000 ? 'due_soon' : 'on_time';
 }

@@ -4,7 +4,7 @@
  * late, which is accepted for now in exchange for arithmetic everyone can check by hand.
  */
 import { addDays, isIsoDate, type IsoDate } from '../dates.js';
-import type { InvoiceState } from './invoice-states.js';
+import { TERMINAL_STATES, type InvoiceState } from './invoice-states.js';
 
 /** Hours run around the clock; business days skip weekends and holidays. */
 export type Sla = { readonly hours: number } | { readonly businessDays: number };
@@ -36,6 +36,25 @@ export const DEFAULT_STAGE_SLAS: Readonly<Record<InvoiceState, Sla | null>> = {
   paid: null,
   void: null,
 };
+
+/** Every stage's SLA. */
+export type StageSlas = Readonly<Record<InvoiceState, Sla | null>>;
+
+/** The stages that may have an SLA: every stage but the terminal ones. */
+export const SLA_STAGES = Object.keys(DEFAULT_STAGE_SLAS).filter(
+  (state) => DEFAULT_STAGE_SLAS[state as InvoiceState] !== null,
+) as Exclude<InvoiceState, 'paid' | 'void'>[];
+
+/**
+ * The SLAs in force: the firm's where it set one (null: no SLA for that stage), the default for
+ * a stage it has not; terminal stages never have one.
+ */
+export function stageSlasWith(firm: Partial<Record<InvoiceState, Sla | null>>): StageSlas {
+  const slas = { ...DEFAULT_STAGE_SLAS };
+  for (const state of Object.keys(slas) as InvoiceState[])
+    if (!TERMINAL_STATES.includes(state) && firm[state] !== undefined) slas[state] = firm[state];
+  return slas;
+}
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 /** More than ten years of consecutive days off means the calendar is wrong, not the invoice. */

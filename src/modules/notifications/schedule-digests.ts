@@ -9,8 +9,10 @@ import type { NotificationSettings } from '../../config/notifications.js';
 import type { DB } from '../../db/schema.js';
 import { isoWeek, latestOccurrence } from '../../domain/notifications/firm-time.js';
 import type { DigestInvoice, ManagerDigestPayload } from '../../domain/notifications/kinds.js';
+import type { StageSlas } from '../../domain/workflow/sla.js';
 import { enqueueNotification } from './enqueue.js';
 import { businessCalendarOf } from '../calendar/calendar.service.js';
+import { stageSlasOf } from '../stage-slas/stage-slas.service.js';
 import { stageDeadline } from './schedule-escalations.js';
 
 const LISTED = 20;
@@ -31,6 +33,7 @@ export async function queueManagerDigests(
 ): Promise<number> {
   // Past-SLA counts use the firm calendar as stored now.
   const settings = { ...firmSettings, calendar: await businessCalendarOf(db, firmSettings) };
+  const slas = await stageSlasOf(db);
   const weekly = settings.digestFrequency === 'weekly';
   const occurrence = latestOccurrence(
     now,
@@ -73,7 +76,7 @@ export async function queueManagerDigests(
     .execute();
   let queued = 0;
   for (const manager of managers) {
-    const payload = await digestFor(db, settings, now, manager.id, period);
+    const payload = await digestFor(db, settings, slas, now, manager.id, period);
     queued += await enqueueNotification(db, settings, now, {
       key,
       recipients: [manager.id],
@@ -89,6 +92,7 @@ export async function queueManagerDigests(
 async function digestFor(
   db: Kysely<DB>,
   settings: NotificationSettings,
+  slas: StageSlas,
   now: Date,
   userId: number,
   period: string,
@@ -125,7 +129,7 @@ async function digestFor(
     const days = Math.floor((now.getTime() - invoice.stage_entered_at.getTime()) / DAY_MS);
     const bucket = agingBucket(Math.max(0, days));
     aging[bucket] = (aging[bucket] ?? 0) + 1;
-    const deadline = stageDeadline(invoice.state, invoice.stage_entered_at, settings);
+    const deadline = stageDeadline(invoice.state, invoice.stage_entered_at, settings, slas);
     if (deadline !== null && deadline.getTime() < now.getTime())
       pastSla.push({
         id: invoice.id,

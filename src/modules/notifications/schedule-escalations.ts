@@ -10,22 +10,27 @@ import type { DB } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../../domain/policy.js';
 import {
   businessDeadline,
-  DEFAULT_STAGE_SLAS,
   type InvoiceState,
+  type StageSlas,
 } from '../../domain/workflow/index.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { businessCalendarOf } from '../calendar/calendar.service.js';
 import { resolveStageOwners, type StageOwners } from '../routing/resolve-stage-owners.js';
+import { stageSlasOf } from '../stage-slas/stage-slas.service.js';
 import { enqueueNotification } from './enqueue.js';
 import { findInvoiceNotice } from './facts.repository.js';
 
-/** The deadline of an invoice's current stage visit, or null when the stage has no SLA. */
+/**
+ * The deadline of an invoice's current stage visit under the firm's stage SLAs (read once per
+ * run with `stageSlasOf`), or null when the stage has no SLA.
+ */
 export function stageDeadline(
   state: string,
   enteredAt: Date,
   settings: NotificationSettings,
+  slas: StageSlas,
 ): Date | null {
-  const sla = DEFAULT_STAGE_SLAS[state as InvoiceState] ?? null;
+  const sla = slas[state as InvoiceState] ?? null;
   if (sla === null) return null;
   return new Date(businessDeadline(enteredAt.toISOString(), sla, settings.calendar));
 }
@@ -65,6 +70,8 @@ export async function escalateOverdueInvoices(
 ): Promise<number> {
   // Business days skip the firm's holidays as stored now (and those of MATTERFLOW_HOLIDAYS).
   const settings = { ...firmSettings, calendar: await businessCalendarOf(db, firmSettings) };
+  // The SLAs as the firm has set them now.
+  const slas = await stageSlasOf(db);
   const candidates = await db
     .selectFrom('invoice as i')
     .select(['i.id', 'i.state', 'i.stage_entered_at'])
@@ -83,7 +90,7 @@ export async function escalateOverdueInvoices(
     .execute();
   let escalated = 0;
   for (const candidate of candidates) {
-    const deadline = stageDeadline(candidate.state, candidate.stage_entered_at, settings);
+    const deadline = stageDeadline(candidate.state, candidate.stage_entered_at, settings, slas);
     if (deadline === null || now.getTime() <= deadline.getTime()) continue;
     if (await escalate(db, settings, now, candidate.id, candidate.stage_entered_at, deadline))
       escalated++;

@@ -17477,6 +17477,286 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/settings/stage-slas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How long an invoice may sit in each stage: the firm's SLAs and the defaults */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {string} */
+                stage:
+                  | 'draft'
+                  | 'in_review'
+                  | 'exception'
+                  | 'waiting_on_timekeeper'
+                  | 'ready_for_approval'
+                  | 'approved'
+                  | 'submitted'
+                  | 'accepted'
+                  | 'rejected'
+                  | 'on_hold';
+                /**
+                 * @description Business days skip weekends and firm holidays; hours run around the clock.
+                 * @enum {string}
+                 */
+                unit: 'business_days' | 'hours' | 'none';
+                /** @description How many; null when the unit is none. */
+                amount: number | null;
+                /**
+                 * @description Matterflow's default for the stage.
+                 * @enum {string}
+                 */
+                default_unit: 'business_days' | 'hours' | 'none';
+                default_amount: number | null;
+              }[];
+              version: number;
+              /** @description Email of the last user to change them. */
+              updated_by: string | null;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    /** Change the SLAs of the listed stages (stale version → 409); the change is audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+            /** @description The stages to change; stages left out keep their SLA. */
+            items: {
+              /** @enum {string} */
+              stage:
+                | 'draft'
+                | 'in_review'
+                | 'exception'
+                | 'waiting_on_timekeeper'
+                | 'ready_for_approval'
+                | 'approved'
+                | 'submitted'
+                | 'accepted'
+                | 'rejected'
+                | 'on_hold';
+              /**
+               * @description Business days skip weekends and firm holidays; hours run around the clock.
+               * @enum {string}
+               */
+              unit: 'business_days' | 'hours' | 'none';
+              /** @description How many; null when the unit is none. */
+              amount: number | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {string} */
+                stage:
+                  | 'draft'
+                  | 'in_review'
+                  | 'exception'
+                  | 'waiting_on_timekeeper'
+                  | 'ready_for_approval'
+                  | 'approved'
+                  | 'submitted'
+                  | 'accepted'
+                  | 'rejected'
+                  | 'on_hold';
+                /**
+                 * @description Business days skip weekends and firm holidays; hours run around the clock.
+                 * @enum {string}
+                 */
+                unit: 'business_days' | 'hours' | 'none';
+                /** @description How many; null when the unit is none. */
+                amount: number | null;
+                /**
+                 * @description Matterflow's default for the stage.
+                 * @enum {string}
+                 */
+                default_unit: 'business_days' | 'hours' | 'none';
+                default_amount: number | null;
+              }[];
+              version: number;
+              /** @description Email of the last user to change them. */
+              updated_by: string | null;
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details: unknown;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -119,6 +119,9 @@ export function ConfirmButton(props: {
           {props.children}
           <FormError error={error} />
           <div className="actions">
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
             <button
               type="button"
               className="danger"
@@ -134,9 +137,6 @@ export function ConfirmButton(props: {
               }}
             >
               {props.confirmLabel}
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
             </button>
           </div>
         </Dialog>

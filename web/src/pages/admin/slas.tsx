@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, unwrap } from '../../api/client';
+import { api, ApiError, unwrap } from '../../api/client';
+import type { paths } from '../../api/openapi';
 import { ConfirmButton, Field, FormError } from '../../components/field';
 import { Empty, ErrorMessage, Loading } from '../../components/states';
-import { words } from '../../format';
-import { INVOICE_STATES } from '../../workflow';
-import { DEFAULT_STAGE_SLAS } from '../../../../src/domain/workflow/sla';
+import { when, words } from '../../format';
+import type { StageSlaItem } from '../../stage-slas';
+
+type StageSlas =
+  paths['/api/v1/settings/stage-slas']['get']['responses'][200]['content']['application/json'];
 
 /** Stage SLAs and the firm holidays that business-day SLAs skip. */
 export default function SlasAdmin() {
@@ -19,42 +22,179 @@ export default function SlasAdmin() {
 }
 
 function StageSlas() {
+  const [done, setDone] = useState('');
+  const slas = useQuery({
+    queryKey: ['stage-slas'],
+    queryFn: () => unwrap(api.GET('/api/v1/settings/stage-slas')),
+  });
   return (
     <section aria-labelledby="stage-slas-heading">
       <h3 id="stage-slas-heading">Stage SLAs</h3>
       <p className="muted">
-        How long an invoice may sit in each stage before it is overdue and escalated. Business days
-        skip weekends and the holidays below; hours run around the clock. Approval’s SLA applies to
-        each approver level. These are the firm’s defaults, set in Matterflow’s code; they cannot be
-        changed here yet.
+        How long an invoice may sit in each stage before it is overdue: the queues mark it, and the
+        scheduler escalates it to the next person in its routing chain. Business days skip weekends
+        and the holidays below; hours run around the clock. Approval’s SLA applies to each approver
+        level. A change applies to every invoice’s current stage at once.
       </p>
+      {slas.isPending ? (
+        <Loading what="stage SLAs" />
+      ) : slas.isError ? (
+        <ErrorMessage error={slas.error} retry={() => void slas.refetch()} />
+      ) : (
+        <SlaForm key={slas.data.version} current={slas.data} onSaved={setDone} />
+      )}
+      <p role="status" className="done-status">
+        {done}
+      </p>
+    </section>
+  );
+}
+
+type Unit = StageSlaItem['unit'];
+type Draft = { unit: Unit; amount: string };
+
+function slaWords(unit: Unit, amount: number | null): string {
+  if (unit === 'none' || amount === null) return 'None';
+  if (unit === 'hours') return `${amount} hour${amount === 1 ? '' : 's'}`;
+  return `${amount} business day${amount === 1 ? '' : 's'}`;
+}
+
+function SlaForm(props: { current: StageSlas; onSaved: (message: string) => void }) {
+  const { current } = props;
+  const queryClient = useQueryClient();
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
+    Object.fromEntries(
+      current.items.map((i) => [
+        i.stage,
+        { unit: i.unit, amount: i.amount === null ? '' : String(i.amount) },
+      ]),
+    ),
+  );
+  const changed = current.items.filter((i) => {
+    const d = drafts[i.stage]!;
+    return d.unit !== i.unit || (d.unit !== 'none' && d.amount !== String(i.amount ?? ''));
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PUT('/api/v1/settings/stage-slas', {
+          body: {
+            version: current.version,
+            items: changed.map((i) => {
+              const d = drafts[i.stage]!;
+              return {
+                stage: i.stage,
+                unit: d.unit,
+                amount: d.unit === 'none' ? null : d.amount.trim() === '' ? null : Number(d.amount),
+              };
+            }),
+          },
+        }),
+      ),
+    onSuccess: (saved) => {
+      props.onSaved(`Stage SLAs saved: version ${saved.version}, in force for every open invoice.`);
+      queryClient.setQueryData(['stage-slas'], saved);
+    },
+  });
+  // The API reports problems as items.<n>.amount, n counting the stages sent.
+  const problemsOf = (stage: string) => {
+    const n = changed.findIndex((i) => i.stage === stage);
+    if (!(save.error instanceof ApiError) || n < 0) return [];
+    return save.error.issues
+      .filter((issue) => issue.field.replace(/^body\./, '').startsWith(`items.${n}.`))
+      .map((issue) => issue.message);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSaved('');
+    save.mutate();
+  };
+  const stale = save.error instanceof ApiError && save.error.code === 'STALE_VERSION';
+  return (
+    <form onSubmit={submit} noValidate aria-label="Stage SLAs">
       <table className="data">
         <caption className="visually-hidden">Stage SLAs</caption>
         <thead>
           <tr>
             <th scope="col">Stage</th>
-            <th scope="col">SLA</th>
+            <th scope="col">Counted in</th>
+            <th scope="col">How many</th>
+            <th scope="col">Matterflow’s default</th>
           </tr>
         </thead>
         <tbody>
-          {INVOICE_STATES.map((state) => {
-            const sla = DEFAULT_STAGE_SLAS[state];
+          {current.items.map((item) => {
+            const d = drafts[item.stage]!;
+            const set = (next: Partial<Draft>) =>
+              setDrafts((all) => ({ ...all, [item.stage]: { ...d, ...next } }));
+            const problems = problemsOf(item.stage);
+            const problemId = `sla-${item.stage}-problem`;
             return (
-              <tr key={state}>
-                <td>{words(state)}</td>
+              <tr key={item.stage}>
+                <th scope="row">{words(item.stage)}</th>
                 <td>
-                  {sla === null
-                    ? 'None (nobody has to act)'
-                    : 'hours' in sla
-                      ? `${sla.hours} hours`
-                      : `${sla.businessDays} business day${sla.businessDays === 1 ? '' : 's'}`}
+                  <select
+                    aria-label={`${words(item.stage)}: counted in`}
+                    value={d.unit}
+                    onChange={(e) => set({ unit: e.target.value as Unit })}
+                  >
+                    <option value="business_days">Business days</option>
+                    <option value="hours">Hours</option>
+                    <option value="none">No SLA</option>
+                  </select>
                 </td>
+                <td>
+                  {d.unit !== 'none' && (
+                    <input
+                      className="short"
+                      type="number"
+                      min={1}
+                      step={1}
+                      inputMode="numeric"
+                      aria-label={`${words(item.stage)}: how many ${d.unit === 'hours' ? 'hours' : 'business days'}`}
+                      aria-invalid={problems.length > 0}
+                      aria-describedby={problems.length > 0 ? problemId : undefined}
+                      value={d.amount}
+                      onChange={(e) => set({ amount: e.target.value })}
+                    />
+                  )}
+                  {problems.length > 0 && (
+                    <span id={problemId} className="field-problem" role="alert">
+                      {' '}
+                      {problems.join('; ')}
+                    </span>
+                  )}
+                </td>
+                <td className="muted">{slaWords(item.default_unit, item.default_amount)}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-    </section>
+      {stale ? (
+        <div className="state state-error" role="alert">
+          <p>Someone else changed the stage SLAs since you opened them, so yours were not saved.</p>
+          <button
+            type="button"
+            onClick={() => void queryClient.invalidateQueries({ queryKey: ['stage-slas'] })}
+          >
+            Reload the stage SLAs
+          </button>
+        </div>
+      ) : (
+        <FormError error={save.error} fields={['amount', 'stage', 'unit']} />
+      )}
+      <div className="actions">
+        <button type="submit" disabled={changed.length === 0 || save.isPending}>
+          Save the stage SLAs
+        </button>
+        <span className="muted">
+          {changed.length === 0 ? 'No changes.' : `${changed.length} stage(s) changed.`} Last
+          changed {when(current.updated_at)}
+          {current.updated_by ? ` by ${current.updated_by}` : ''}.
+        </span>
+      </div>
+    </form>
   );
 }
 

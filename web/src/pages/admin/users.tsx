@@ -42,6 +42,7 @@ export default function UsersAdmin() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [done, setDone] = useState('');
+  const [failed, setFailed] = useState<unknown>(null);
   const queryClient = useQueryClient();
   const setActive = async (user: User, active: boolean) => {
     if (active)
@@ -72,6 +73,7 @@ export default function UsersAdmin() {
           {done}
         </p>
       </div>
+      <FormError error={failed} what="this user" />
       {users.isPending ? (
         <Loading what="users" />
       ) : users.isError ? (
@@ -129,7 +131,13 @@ export default function UsersAdmin() {
                       </p>
                     </ConfirmButton>
                   ) : (
-                    <button type="button" onClick={() => void setActive(u, true).catch(() => {})}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setFailed(null);
+                        setActive(u, true).catch((e: unknown) => setFailed(e));
+                      }}
+                    >
                       Reactivate
                     </button>
                   )}
