@@ -29,6 +29,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin screens in a browser (demo firm)', () => {
         order by a.id`.execute(harness.database.db)
     ).rows;
 
+  // One admin's whole session, step by step: longer than a single check.
   it('creates a user, walls them in, adds a reason code, a token and a webhook', async () => {
     const db = harness.database.db;
     const admin = 'admin@hartwell.example';
@@ -204,5 +205,5 @@ describe.skipIf(!HAS_CHROMIUM)('admin screens in a browser (demo firm)', () => {
     expect(asRiley.problems).toEqual([]);
     await asRiley.context.close();
     await web.context.close();
-  });
+  }, 120_000);
 });
